@@ -1,0 +1,29 @@
+package io.parley.common.events;
+
+/**
+ * Kafka topic names. Records are keyed so that Kafka's per-partition order is the order that
+ * matters: submitted messages by conversation id (one sequencer per conversation at a time),
+ * node deliveries and offline notifications by recipient user id (a per-recipient queue).
+ */
+public final class Topics {
+
+    /** {@link MessageSubmitted}, keyed by conversation id. */
+    public static final String MESSAGES_SUBMITTED = "parley.messages.submitted";
+
+    /** {@link OfflineNotificationRequested}, keyed by recipient user id; consumed by push-service. */
+    public static final String NOTIFICATIONS_OFFLINE = "parley.notifications.offline";
+
+    private static final String NODE_DELIVERIES_PREFIX = "parley.deliveries.node.";
+
+    /**
+     * {@link MessageDelivery} records for the sessions one chat node holds, keyed by recipient
+     * user id. A topic per chat node (nodes are few), never a topic per user (users are millions):
+     * each node reads only what its own sessions need.
+     */
+    public static String nodeDeliveries(String nodeId) {
+        return NODE_DELIVERIES_PREFIX + nodeId;
+    }
+
+    private Topics() {
+    }
+}

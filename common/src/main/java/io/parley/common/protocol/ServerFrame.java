@@ -1,0 +1,56 @@
+package io.parley.common.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/** Frames the server sends over the WebSocket (protocol v1, see docs/protocol.md). */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ServerFrame.Welcome.class, name = "welcome"),
+        @JsonSubTypes.Type(value = ServerFrame.Ack.class, name = "ack"),
+        @JsonSubTypes.Type(value = ServerFrame.Message.class, name = "message"),
+        @JsonSubTypes.Type(value = ServerFrame.SyncResult.class, name = "sync_result"),
+        @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
+        @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
+        @JsonSubTypes.Type(value = ServerFrame.Reconnect.class, name = "reconnect")
+})
+public sealed interface ServerFrame {
+
+    /** First frame of every session: who you are and the limits this server enforces. */
+    record Welcome(int protocolVersion, String sessionId, String userId, String node,
+                   int maxFrameBytes, int maxTextLength, int heartbeatIntervalSeconds)
+            implements ServerFrame {
+    }
+
+    /** The message with client id {@code id} is durably accepted; a retry gets the same ack. */
+    record Ack(String id, String messageId, String conversationId, long sentAt) implements ServerFrame {
+    }
+
+    /** A sequenced message, live. */
+    record Message(WireMessage message) implements ServerFrame {
+    }
+
+    /** Answer to a sync: messages ascending by (conversation, seq); {@code more} means ask again. */
+    record SyncResult(List<WireMessage> messages, boolean more) implements ServerFrame {
+    }
+
+    record Pong() implements ServerFrame {
+    }
+
+    /**
+     * Something the client sent was refused; nothing was stored or delivered. {@code ref} is the
+     * client id of the refused frame when it had one; {@code field} names the offending field.
+     */
+    record Error(String code, String message, String ref, String field) implements ServerFrame {
+    }
+
+    /** The node is going away (draining); ask discovery for another node and resume by sync. */
+    record Reconnect(String reason) implements ServerFrame {
+    }
+
+    /** A message on the wire; ids as decimal strings. */
+    record WireMessage(String messageId, String conversationId, long seq, String senderId,
+                       String clientMessageId, String text, long sentAt) {
+    }
+}
