@@ -1,0 +1,135 @@
+package io.parley.cassandraserver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs one real Cassandra node bound to 127.0.0.1, configured for development and tests.
+ *
+ * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port>}.
+ * Writes {@code cassandra.yaml} and {@code logback.xml} into the data dir, points Cassandra at
+ * them through system properties, then runs {@code CassandraDaemon} in the foreground. Data stays
+ * in the dir between starts. Stop it with SIGTERM (Cassandra drains in its shutdown hook).
+ *
+ * <p>JVM flags (the JDK 17 {@code --add-exports/--add-opens} set, the jamm agent, heap size) cannot
+ * be set from inside the JVM; the launcher passes them. Cassandra 5.0 runs on JDK 17 only.
+ */
+public final class CassandraServerMain {
+
+    private static final String USAGE =
+            "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port>";
+
+    private CassandraServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parseOptions(args);
+        Path dataDir = Path.of(required(options, "data-dir")).toAbsolutePath();
+        int nativePort = Integer.parseInt(required(options, "native-port"));
+        int storagePort = Integer.parseInt(required(options, "storage-port"));
+
+        Path confDir = Files.createDirectories(dataDir.resolve("conf"));
+        Path logDir = Files.createDirectories(dataDir.resolve("logs"));
+        Path triggersDir = Files.createDirectories(dataDir.resolve("triggers"));
+        Path storageDir = Files.createDirectories(dataDir.resolve("data"));
+        Path yaml = confDir.resolve("cassandra.yaml");
+        Path logback = confDir.resolve("logback.xml");
+        Files.writeString(yaml, cassandraYaml(nativePort, storagePort));
+        Files.writeString(logback, logbackXml());
+
+        // Must be set before any Cassandra or logging class initialises: both read them once.
+        System.setProperty("cassandra.config", yaml.toUri().toString());
+        System.setProperty("cassandra.storagedir", storageDir.toString());
+        System.setProperty("cassandra.logdir", logDir.toString());
+        System.setProperty("cassandra.triggers_dir", triggersDir.toString());
+        System.setProperty("logback.configurationFile", logback.toString());
+        // Without it the daemon closes stdout/stderr, and the launcher's log file goes silent.
+        System.setProperty("cassandra-foreground", "yes");
+        // A single node has nobody to gossip with: skip the waits meant for real clusters.
+        System.setProperty("cassandra.skip_wait_for_gossip_to_settle", "0");
+        System.setProperty("cassandra.ring_delay_ms", "100");
+
+        org.apache.cassandra.service.CassandraDaemon.main(new String[0]);
+    }
+
+    /**
+     * The node's settings. One token, SimpleSnitch (so the local datacenter is {@code datacenter1}),
+     * periodic commit log, no hints, no automatic snapshots (so tests can TRUNCATE and DROP fast),
+     * small caches for a small machine.
+     */
+    static String cassandraYaml(int nativePort, int storagePort) {
+        return """
+                cluster_name: parley-local
+                num_tokens: 1
+                initial_token: 0
+                allocate_tokens_for_local_replication_factor: 1
+                partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+                endpoint_snitch: SimpleSnitch
+                seed_provider:
+                  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+                    parameters:
+                      - seeds: "127.0.0.1:%2$d"
+                listen_address: 127.0.0.1
+                rpc_address: 127.0.0.1
+                storage_port: %2$d
+                native_transport_port: %1$d
+                start_native_transport: true
+                commitlog_sync: periodic
+                commitlog_sync_period: 10000ms
+                hinted_handoff_enabled: false
+                auto_snapshot: false
+                snapshot_before_compaction: false
+                authenticator: AllowAllAuthenticator
+                authorizer: AllowAllAuthorizer
+                concurrent_compactors: 1
+                key_cache_size: 8MiB
+                counter_cache_size: 1MiB
+                disk_failure_policy: stop
+                commit_failure_policy: stop
+                """.formatted(nativePort, storagePort);
+    }
+
+    static String logbackXml() {
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <!-- Logging of the local Cassandra node: INFO to stdout (the launcher sends stdout to
+                     a log file); start-up noise that does not matter on a dev machine at WARN. -->
+                <configuration scan="false">
+                  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder>
+                      <pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern>
+                    </encoder>
+                  </appender>
+                  <logger name="org.apache.cassandra.utils.SigarLibrary" level="ERROR"/>
+                  <logger name="org.apache.cassandra.service.StartupChecks" level="ERROR"/>
+                  <logger name="com.datastax" level="WARN"/>
+                  <root level="INFO">
+                    <appender-ref ref="STDOUT"/>
+                  </root>
+                </configuration>
+                """;
+    }
+
+    static Map<String, String> parseOptions(String[] args) {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (!arg.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("Expected --name=value, got: " + arg + "\n" + USAGE);
+            }
+            options.put(arg.substring(2, eq), arg.substring(eq + 1));
+        }
+        return options;
+    }
+
+    private static String required(Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Missing --" + name + "=…\n" + USAGE);
+        }
+        return value;
+    }
+}
