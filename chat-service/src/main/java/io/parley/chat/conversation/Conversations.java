@@ -1,0 +1,141 @@
+package io.parley.chat.conversation;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.chat.config.ChatSettings;
+import io.parley.id.IdGenerator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Who is in which conversation, as the chat tier needs it: membership checks on every send,
+ * the member list for fan-out, and finding or creating 1:1 conversations.
+ *
+ * <p>Members are cached for {@code parley.chat.membership-cache-ttl} (a send and the fan-out of
+ * every message read them); only non-empty answers are cached, so a conversation created a moment
+ * after a miss is seen at once.
+ */
+@Component
+public class Conversations {
+
+    static final String DIRECT = "direct";
+
+    private final CqlSession session;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final long cacheTtlMillis;
+    private final ConcurrentHashMap<Long, CachedMembers> membersCache = new ConcurrentHashMap<>();
+
+    private final PreparedStatement selectMembers;
+    private final PreparedStatement selectUser;
+    private final PreparedStatement selectDirect;
+    private final PreparedStatement claimDirect;
+    private final PreparedStatement insertConversation;
+    private final PreparedStatement insertMember;
+    private final PreparedStatement insertUserConversation;
+
+    Conversations(CqlSession session, ChatSettings settings, IdGenerator ids, Clock clock) {
+        this.session = session;
+        this.ids = ids;
+        this.clock = clock;
+        this.cacheTtlMillis = settings.membershipCacheTtl().toMillis();
+        this.selectMembers = session.prepare("SELECT user_id FROM conversation_members WHERE conversation_id = ?");
+        this.selectUser = session.prepare("SELECT user_id FROM users WHERE user_id = ?");
+        this.selectDirect = session.prepare(
+                "SELECT conversation_id FROM direct_conversations WHERE user_low = ? AND user_high = ?");
+        this.claimDirect = session.prepare(
+                "INSERT INTO direct_conversations (user_low, user_high, conversation_id) VALUES (?, ?, ?) IF NOT EXISTS");
+        this.insertConversation = session.prepare(
+                "INSERT INTO conversations (conversation_id, kind, created_at) VALUES (?, ?, ?)");
+        this.insertMember = session.prepare(
+                "INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?)");
+        this.insertUserConversation = session.prepare(
+                "INSERT INTO user_conversations (user_id, conversation_id, joined_at) VALUES (?, ?, ?)");
+    }
+
+    /** The members of a conversation; empty when it does not exist. */
+    public Set<Long> members(long conversationId) {
+        long now = clock.millis();
+        CachedMembers cached = membersCache.get(conversationId);
+        if (cached != null && cached.expiresAt > now) {
+            return cached.members;
+        }
+        Set<Long> members = new HashSet<>();
+        for (Row row : session.execute(selectMembers.bind(conversationId))) {
+            members.add(row.getLong("user_id"));
+        }
+        Set<Long> result = Set.copyOf(members);
+        if (cacheTtlMillis > 0 && !result.isEmpty()) {
+            membersCache.put(conversationId, new CachedMembers(result, now + cacheTtlMillis));
+            evictExpiredIfLarge(now);
+        }
+        return result;
+    }
+
+    public boolean isMember(long conversationId, long userId) {
+        return members(conversationId).contains(userId);
+    }
+
+    public boolean userExists(long userId) {
+        return session.execute(selectUser.bind(userId)).one() != null;
+    }
+
+    /**
+     * Finds or creates the 1:1 conversation of two users. The pair is claimed in
+     * {@code direct_conversations} with IF NOT EXISTS, so when two nodes race for a first message
+     * one claim wins and both use its id. The member rows are written by whoever finds them
+     * missing (a logged batch, idempotent), so a node that crashed right after its claim leaves
+     * nothing half-made for long.
+     */
+    public long directConversation(long userA, long userB) {
+        if (userA == userB) {
+            throw new IllegalArgumentException("a direct conversation needs two different users");
+        }
+        long low = Math.min(userA, userB);
+        long high = Math.max(userA, userB);
+        Row existing = session.execute(selectDirect.bind(low, high)).one();
+        long conversationId;
+        if (existing != null) {
+            conversationId = existing.getLong("conversation_id");
+        } else {
+            long candidate = ids.nextId();
+            Row claim = session.execute(claimDirect.bind(low, high, candidate)).one();
+            // Not applied: someone else claimed the pair first; the LWT returns their row.
+            conversationId = claim.getBoolean("[applied]") ? candidate : claim.getLong("conversation_id");
+        }
+        Set<Long> members = members(conversationId);
+        if (!members.contains(low) || !members.contains(high)) {
+            writeDirectRows(conversationId, low, high);
+        }
+        return conversationId;
+    }
+
+    private void writeDirectRows(long conversationId, long low, long high) {
+        Instant now = clock.instant();
+        BatchStatement batch = BatchStatement.newInstance(BatchType.LOGGED,
+                insertConversation.bind(conversationId, DIRECT, now),
+                insertMember.bind(conversationId, low, now),
+                insertMember.bind(conversationId, high, now),
+                insertUserConversation.bind(low, conversationId, now),
+                insertUserConversation.bind(high, conversationId, now));
+        session.execute(batch);
+        membersCache.put(conversationId, new CachedMembers(Set.of(low, high), clock.millis() + cacheTtlMillis));
+    }
+
+    /** Keeps the cache from growing without bound on a node that sees many conversations. */
+    private void evictExpiredIfLarge(long now) {
+        if (membersCache.size() > 50_000) {
+            membersCache.values().removeIf(c -> c.expiresAt <= now);
+        }
+    }
+
+    private record CachedMembers(Set<Long> members, long expiresAt) {
+    }
+}
