@@ -1,0 +1,115 @@
+package io.parley.chat.store;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.common.events.StoredMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.springframework.stereotype.Component;
+
+/**
+ * The message store: {@code messages} (partitioned by conversation and seq bucket, newest first)
+ * and {@code message_positions} (message id to seq). Shared by the sequencer, which writes, and
+ * sync, which reads.
+ *
+ * <p>Every write is a plain upsert of the same values for the same message, so a replayed Kafka
+ * record rewrites identical cells and is harmless. Absent optional values are omitted rather than
+ * bound to null: a null would be a tombstone.
+ */
+@Component
+public class MessageStore {
+
+    private final CqlSession session;
+    private final PreparedStatement insertMessage;
+    private final PreparedStatement insertPosition;
+    private final PreparedStatement selectAfter;
+
+    MessageStore(CqlSession session) {
+        this.session = session;
+        this.insertMessage = session.prepare("""
+                INSERT INTO messages (conversation_id, bucket, seq, message_id, sender_id, client_message_id, body, sent_at)
+                VALUES (:conversation_id, :bucket, :seq, :message_id, :sender_id, :client_message_id, :body, :sent_at)""");
+        this.insertPosition = session.prepare(
+                "INSERT INTO message_positions (message_id, conversation_id, seq) VALUES (?, ?, ?)");
+        // The table is clustered newest first; sync reads oldest first within one partition.
+        this.selectAfter = session.prepare("""
+                SELECT seq, message_id, sender_id, client_message_id, body, sent_at FROM messages
+                WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?""");
+    }
+
+    /**
+     * Writes the message and its position. Both rows are written on every call (also when the seq
+     * was reused), so a handler that crashed between the two writes is healed by the retry.
+     * Completes when Cassandra has acknowledged both.
+     */
+    public CompletableFuture<Void> save(StoredMessage message) {
+        BoundStatementBuilder row = insertMessage.boundStatementBuilder()
+                .setLong("conversation_id", message.conversationId())
+                .setLong("bucket", MessageBuckets.bucketOf(message.seq()))
+                .setLong("seq", message.seq())
+                .setLong("message_id", message.messageId())
+                .setLong("sender_id", message.senderId())
+                .setInstant("sent_at", Instant.ofEpochMilli(message.sentAt()));
+        // Unset (not null) bind values write nothing: no tombstones.
+        if (message.clientMessageId() != null) {
+            row.setString("client_message_id", message.clientMessageId());
+        }
+        if (message.text() != null) {
+            row.setString("body", message.text());
+        }
+        CompletableFuture<?> messageWritten = session.executeAsync(row.build()).toCompletableFuture();
+        CompletableFuture<?> positionWritten = session.executeAsync(insertPosition.bind(
+                message.messageId(), message.conversationId(), message.seq())).toCompletableFuture();
+        return CompletableFuture.allOf(messageWritten, positionWritten);
+    }
+
+    /**
+     * The persisted messages of a conversation directly after {@code afterSeq}, oldest first, at
+     * most {@code max}, without gaps: reading stops at the first seq that has no {@code messages}
+     * row yet (claimed by the sequencer but not written). Returning messages beyond such a hole
+     * would move the reader's cursor past a message it never got; stopping there means it gets
+     * that message live or from its next sync.
+     */
+    public List<StoredMessage> readAfter(long conversationId, long afterSeq, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be positive, was " + max);
+        }
+        List<StoredMessage> out = new ArrayList<>(Math.min(max, 256));
+        long expected = Math.max(afterSeq, 0) + 1;
+        long bucket = MessageBuckets.bucketOf(expected);
+        while (out.size() < max) {
+            int wanted = max - out.size();
+            for (Row row : session.execute(selectAfter.bind(conversationId, bucket, expected - 1, wanted))) {
+                long seq = row.getLong("seq");
+                if (seq != expected) {
+                    return out; // a hole: seq `expected` is claimed but not persisted yet
+                }
+                out.add(toMessage(conversationId, row));
+                expected++;
+            }
+            if (expected - 1 < MessageBuckets.lastSeqOf(bucket)) {
+                // This partition ended (or the limit was reached) before its last seq: nothing
+                // contiguous can be in the next one.
+                return out;
+            }
+            bucket++;
+        }
+        return out;
+    }
+
+    private static StoredMessage toMessage(long conversationId, Row row) {
+        Instant sentAt = row.getInstant("sent_at");
+        return new StoredMessage(
+                row.getLong("message_id"),
+                conversationId,
+                row.getLong("seq"),
+                row.getLong("sender_id"),
+                row.getString("client_message_id"),
+                row.getString("body"),
+                sentAt == null ? 0 : sentAt.toEpochMilli());
+    }
+}
