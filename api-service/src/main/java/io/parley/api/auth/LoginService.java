@@ -1,0 +1,39 @@
+package io.parley.api.auth;
+
+import io.parley.api.user.User;
+import io.parley.api.user.UserService;
+import io.parley.api.web.ApiException;
+import java.util.Optional;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+
+/** Checks credentials and issues a token. */
+@Service
+class LoginService {
+
+    /** One message for both failures, so the answer does not reveal which usernames exist. */
+    static final String BAD_CREDENTIALS = "Wrong username or password.";
+
+    private final UserService users;
+    private final PasswordEncoder passwordEncoder;
+    private final TokenIssuer tokens;
+    /** Compared against when the user does not exist, so both failures take about as long. */
+    private final String dummyHash;
+
+    LoginService(UserService users, PasswordEncoder passwordEncoder, TokenIssuer tokens) {
+        this.users = users;
+        this.passwordEncoder = passwordEncoder;
+        this.tokens = tokens;
+        this.dummyHash = passwordEncoder.encode("parley-timing-equalizer");
+    }
+
+    TokenResponse login(LoginRequest request) {
+        Optional<User> user = users.findByUsername(request.username());
+        String hash = user.map(User::passwordHash).orElse(dummyHash);
+        boolean matches = passwordEncoder.matches(request.password(), hash);
+        if (user.isEmpty() || !matches) {
+            throw ApiException.unauthorized(BAD_CREDENTIALS);
+        }
+        return tokens.issue(user.get());
+    }
+}

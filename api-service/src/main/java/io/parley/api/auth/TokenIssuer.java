@@ -1,0 +1,48 @@
+package io.parley.api.auth;
+
+import io.parley.api.config.AuthProperties;
+import io.parley.api.user.User;
+import java.time.Clock;
+import java.time.Instant;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.stereotype.Component;
+
+/**
+ * Mints access tokens. The claims are the contract with every other service: {@code sub} is the
+ * user id as a decimal string, {@code preferred_username} and {@code name} save them a profile
+ * look-up, {@code iss} is checked by all resource servers, and {@code kid} picks the JWKS key.
+ */
+@Component
+class TokenIssuer {
+
+    private final JwtEncoder encoder;
+    private final SigningKeys keys;
+    private final AuthProperties properties;
+    private final Clock clock;
+
+    TokenIssuer(JwtEncoder encoder, SigningKeys keys, AuthProperties properties, Clock clock) {
+        this.encoder = encoder;
+        this.keys = keys;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    TokenResponse issue(User user) {
+        Instant now = clock.instant();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(properties.issuer())
+                .subject(Long.toString(user.id()))
+                .issuedAt(now)
+                .expiresAt(now.plus(properties.tokenTtl()))
+                .claim("preferred_username", user.username())
+                .claim("name", user.displayName())
+                .build();
+        JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(keys.currentKeyId()).build();
+        String token = encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+        return new TokenResponse(token, "Bearer", properties.tokenTtl().toSeconds(), Long.toString(user.id()));
+    }
+}

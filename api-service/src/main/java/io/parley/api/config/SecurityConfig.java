@@ -1,0 +1,81 @@
+package io.parley.api.config;
+
+import io.parley.api.auth.SigningKeys;
+import io.parley.api.user.PrehashedBCryptPasswordEncoder;
+import io.parley.api.web.ProblemResponses;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * api-service both issues tokens and is a resource server for them. It validates with the
+ * public keys it already holds in memory (the same set it publishes as the JWKS), so it never
+ * calls its own {@code /api/auth/jwks} over HTTP and cannot deadlock on itself at start-up.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    @Bean
+    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+        http
+                // Bearer tokens in a header, no cookies: there is no ambient credential to forge.
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(auth -> auth
+                        .requestMatchers(HttpMethod.POST, "/api/users", "/api/auth/login").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/auth/jwks").permitAll()
+                        .requestMatchers("/api/openapi", "/api/openapi/**", "/api/docs", "/api/docs/**",
+                                "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        // error dispatches carry the original status; do not turn them into 401s
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .jwt(jwt -> { })
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems))
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint(problems)
+                        .accessDeniedHandler(problems));
+        return http.build();
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(SigningKeys keys) {
+        return new NimbusJwtEncoder(keys.signingKeySource());
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys, AuthProperties properties) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys.verificationKeySource()).build();
+        // signature, exp/nbf (with Spring's default 60 s clock skew) and iss
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        return decoder;
+    }
+
+    /**
+     * bcrypt rather than Argon2: Spring's Argon2 encoder needs BouncyCastle, an extra crypto
+     * dependency for no practical gain at our threat model; bcrypt is memory-light, battle-tested
+     * and tunable through {@code parley.auth.bcrypt-strength}.
+     */
+    @Bean
+    PasswordEncoder passwordEncoder(AuthProperties properties) {
+        return new PrehashedBCryptPasswordEncoder(properties.bcryptStrength());
+    }
+
+    /** One clock for token timestamps and created_at, replaceable in tests. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}

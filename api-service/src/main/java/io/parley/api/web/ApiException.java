@@ -1,0 +1,46 @@
+package io.parley.api.web;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * A failure the client caused or must know about, mapped to a problem detail by
+ * {@link ApiExceptionHandler}. The message is shown to the client, so it must be useful and must
+ * not leak internals.
+ */
+public class ApiException extends RuntimeException {
+
+    private final HttpStatus status;
+    private final String field;
+
+    private ApiException(HttpStatus status, String message, String field) {
+        super(message);
+        this.status = status;
+        this.field = field;
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(HttpStatus.NOT_FOUND, message, null);
+    }
+
+    public static ApiException conflict(String message) {
+        return new ApiException(HttpStatus.CONFLICT, message, null);
+    }
+
+    public static ApiException unauthorized(String message) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, message, null);
+    }
+
+    /** A 400 about one request field or parameter, reported in the problem's {@code errors}. */
+    public static ApiException badRequest(String field, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, message, field);
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+
+    /** The offending field or parameter, or null when the error is not about one field. */
+    public String field() {
+        return field;
+    }
+}
