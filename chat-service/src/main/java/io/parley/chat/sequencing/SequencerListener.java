@@ -1,0 +1,58 @@
+package io.parley.chat.sequencing;
+
+import io.parley.chat.store.MessageStore;
+import io.parley.common.events.MessageSubmitted;
+import io.parley.common.events.StoredMessage;
+import io.parley.common.events.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Consumes {@code parley.messages.submitted} in the group {@code parley-sequencer} (every chat node
+ * joins it; Kafka gives each conversation's partition to one of them) and takes each message
+ * through steps 4 and 5 of docs/design.md: sequence, persist, fan out.
+ *
+ * <p>The offset is committed only after this method returns (AckMode.RECORD), i.e. after the rows
+ * are written and every delivery is acknowledged by Kafka. Any failure throws, and the container's
+ * error handler retries the same record until it succeeds; every step is idempotent by message id,
+ * so a retry, a replay after a crash or a re-published message changes nothing already done.
+ * Persisting before routing is what keeps sync gap-free: by the time any node could deliver the
+ * message live, a sync would already find it.
+ */
+@Component
+class SequencerListener {
+
+    static final String GROUP = "parley-sequencer";
+
+    private static final Logger log = LoggerFactory.getLogger(SequencerListener.class);
+
+    private final Sequencer sequencer;
+    private final MessageStore store;
+    private final FanOut fanOut;
+
+    SequencerListener(Sequencer sequencer, MessageStore store, FanOut fanOut) {
+        this.sequencer = sequencer;
+        this.store = store;
+        this.fanOut = fanOut;
+    }
+
+    @KafkaListener(id = GROUP, groupId = GROUP, topics = Topics.MESSAGES_SUBMITTED,
+            containerFactory = SequencerKafkaConfig.CONTAINER_FACTORY)
+    void onSubmitted(ConsumerRecord<String, MessageSubmitted> record) throws Exception {
+        MessageSubmitted submitted = record.value();
+        if (submitted == null) {
+            // Nobody publishes tombstones on this topic; there is no message to sequence.
+            log.warn("Ignoring an empty record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        long seq = sequencer.assign(submitted);
+        StoredMessage message = new StoredMessage(submitted.messageId(), submitted.conversationId(), seq,
+                submitted.senderId(), submitted.clientMessageId(), submitted.text(), submitted.sentAt());
+        store.save(message).join();
+        fanOut.route(message, submitted.senderSessionId());
+        log.debug("Sequenced message {} as {}/{}", message.messageId(), message.conversationId(), seq);
+    }
+}
