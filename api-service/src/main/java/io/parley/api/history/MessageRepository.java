@@ -1,0 +1,65 @@
+package io.parley.api.history;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.common.protocol.ServerFrame.WireMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.stereotype.Repository;
+
+/** {@link MessageReader} on the {@code messages} and {@code conversation_sequence} tables. */
+@Repository
+class MessageRepository implements MessageReader {
+
+    private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at";
+
+    private final CqlSession session;
+    private final PreparedStatement selectHighest;
+    private final PreparedStatement selectOlder;
+    private final PreparedStatement selectNewer;
+
+    MessageRepository(CqlSession session) {
+        this.session = session;
+        // Clustered by seq DESC: the first row is the highest claim.
+        this.selectHighest = session.prepare("SELECT seq FROM conversation_sequence WHERE conversation_id = ? LIMIT 1");
+        this.selectOlder = session.prepare("SELECT " + COLUMNS + " FROM messages "
+                + "WHERE conversation_id = ? AND bucket = ? AND seq < ? LIMIT ?");
+        this.selectNewer = session.prepare("SELECT " + COLUMNS + " FROM messages "
+                + "WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?");
+    }
+
+    @Override
+    public long highestSeq(long conversationId) {
+        Row row = session.execute(selectHighest.bind(conversationId)).one();
+        return row == null ? 0 : row.getLong("seq");
+    }
+
+    @Override
+    public List<WireMessage> olderThan(long conversationId, long bucket, long beforeSeq, int limit) {
+        return read(conversationId, selectOlder, bucket, beforeSeq, limit);
+    }
+
+    @Override
+    public List<WireMessage> newerThan(long conversationId, long bucket, long afterSeq, int limit) {
+        return read(conversationId, selectNewer, bucket, afterSeq, limit);
+    }
+
+    private List<WireMessage> read(long conversationId, PreparedStatement statement, long bucket, long seq, int limit) {
+        List<WireMessage> messages = new ArrayList<>(limit);
+        String conversation = Long.toString(conversationId);
+        for (Row row : session.execute(statement.bind(conversationId, bucket, seq, limit))) {
+            Instant sentAt = row.getInstant("sent_at");
+            messages.add(new WireMessage(
+                    Long.toString(row.getLong("message_id")),
+                    conversation,
+                    row.getLong("seq"),
+                    Long.toString(row.getLong("sender_id")),
+                    row.getString("client_message_id"),
+                    row.getString("body"),
+                    sentAt == null ? 0 : sentAt.toEpochMilli()));
+        }
+        return messages;
+    }
+}
