@@ -1,0 +1,22 @@
+package io.parley.chat.sequencing;
+
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SequencerSettingsTest {
+
+    @Test
+    void backOffLongerThanThePollIntervalIsRejected() {
+        // A sleep that long on the consumer thread would cost the node its partitions mid-retry.
+        assertThatIllegalArgumentException().isThrownBy(() ->
+                new SequencerSettings(1, 16, (short) 1, Duration.ofMinutes(10), Duration.ofSeconds(60)));
+    }
+
+    @Test
+    void zeroConcurrencyIsRejected() {
+        assertThatIllegalArgumentException().isThrownBy(() ->
+                new SequencerSettings(0, 16, (short) 1, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+    }
+}
