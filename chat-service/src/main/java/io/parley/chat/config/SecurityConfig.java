@@ -1,0 +1,53 @@
+package io.parley.chat.config;
+
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+
+/**
+ * Every request but the node status and health needs a valid JWT from api-service (RS256, keys
+ * from its JWKS). The WebSocket upgrade is an ordinary GET here, so a missing or bad token is a
+ * 401 before any upgrade happens, and the session's principal is the token's {@code sub}.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfig {
+
+    static final String WS_PATH = "/ws/v1";
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, BearerTokenResolver tokens) throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                        // discovery-service polls this without a user token; it reveals only load.
+                        .requestMatchers("/internal/node", "/actuator/health", "/actuator/health/**", "/actuator/info")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(server -> server.jwt(Customizer.withDefaults()).bearerTokenResolver(tokens))
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // No cookies are involved (the token is the credential), so CSRF protection has nothing to protect.
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    /**
+     * Browsers cannot set headers on a WebSocket handshake, so the WebSocket path also accepts the
+     * token as the {@code access_token} query parameter. Everywhere else only the header counts:
+     * tokens in URLs end up in logs and proxies, so the exception is as narrow as possible.
+     */
+    @Bean
+    BearerTokenResolver bearerTokenResolver() {
+        DefaultBearerTokenResolver headerOnly = new DefaultBearerTokenResolver();
+        DefaultBearerTokenResolver headerOrQuery = new DefaultBearerTokenResolver();
+        headerOrQuery.setAllowUriQueryParameter(true);
+        RequestMatcher webSocket = PathPatternRequestMatcher.withDefaults().matcher(WS_PATH);
+        return (HttpServletRequest request) ->
+                webSocket.matches(request) ? headerOrQuery.resolve(request) : headerOnly.resolve(request);
+    }
+}

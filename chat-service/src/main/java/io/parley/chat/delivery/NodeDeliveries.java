@@ -1,0 +1,45 @@
+package io.parley.chat.delivery;
+
+import io.parley.chat.session.ChatSession;
+import io.parley.chat.session.SessionRegistry;
+import io.parley.chat.session.WireMessages;
+import io.parley.common.events.MessageDelivery;
+import io.parley.common.protocol.ServerFrame;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Live delivery (docs/design.md step 6): one {@link MessageDelivery} from this node's topic
+ * becomes a {@code message} frame on every local session of the recipient, except the session
+ * that sent the message (it has its ack). Sessions that went away meanwhile are simply skipped:
+ * live delivery is best effort, sync is the durable path.
+ */
+@Component
+class NodeDeliveries implements MessageListener<String, MessageDelivery> {
+
+    private final SessionRegistry sessions;
+
+    NodeDeliveries(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public void onMessage(ConsumerRecord<String, MessageDelivery> record) {
+        MessageDelivery delivery = record.value();
+        if (delivery == null || delivery.message() == null) {
+            return;
+        }
+        ServerFrame frame = null;
+        for (ChatSession session : sessions.sessionsOf(delivery.recipientId())) {
+            if (session.id().equals(delivery.originSessionId())) {
+                continue;
+            }
+            if (frame == null) {
+                frame = new ServerFrame.Message(WireMessages.of(delivery.message()));
+            }
+            // Queued on the session's lane: a slow client never holds up this consumer.
+            session.deliver(frame);
+        }
+    }
+}

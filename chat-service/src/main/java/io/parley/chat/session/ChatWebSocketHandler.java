@@ -1,0 +1,187 @@
+package io.parley.chat.session;
+
+import com.datastax.oss.driver.api.core.DriverException;
+import io.parley.chat.config.ChatSettings;
+import io.parley.chat.send.MessageAccepts;
+import io.parley.common.protocol.ClientFrame;
+import io.parley.common.protocol.ServerFrame;
+import io.parley.id.IdGenerator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * Protocol v1 on {@code /ws/v1}. The upgrade is already authenticated (Spring Security, JWT), so
+ * the principal's name is the user id. Container threads only parse frames and answer pings;
+ * anything that may block runs on the session's {@link Lane}.
+ */
+@Component
+class ChatWebSocketHandler extends TextWebSocketHandler {
+
+    static final int PROTOCOL_VERSION = 1;
+    /** How long a new session may wait for the delivery consumer before it is told to come back. */
+    private static final Duration READY_WAIT = Duration.ofSeconds(30);
+    /** Tomcat's per-session limit for one blocking write (milliseconds, a Long). */
+    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
+
+    private final SessionRegistry registry;
+    private final SessionStore store;
+    private final DeliveryReadiness readiness;
+    private final MessageAccepts accepts;
+    private final SyncFrames syncs;
+    private final IdGenerator ids;
+    private final Clock clock;
+    private final ChatSettings settings;
+    private final ExecutorService workers;
+    private final FrameCodec codec = new FrameCodec();
+
+    ChatWebSocketHandler(SessionRegistry registry, SessionStore store, DeliveryReadiness readiness,
+                         MessageAccepts accepts, SyncFrames syncs, IdGenerator ids, Clock clock,
+                         ChatSettings settings, @Qualifier("sessionWorkers") ExecutorService workers) {
+        this.registry = registry;
+        this.store = store;
+        this.readiness = readiness;
+        this.accepts = accepts;
+        this.syncs = syncs;
+        this.ids = ids;
+        this.clock = clock;
+        this.settings = settings;
+        this.workers = workers;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
+        Long userId = userIdOf(socket);
+        if (userId == null) {
+            socket.close(CloseStatus.POLICY_VIOLATION.withReason("token subject is not a user id"));
+            return;
+        }
+        if (registry.draining()) {
+            socket.close(CloseStatus.SERVICE_RESTARTED);
+            return;
+        }
+        limitBlockingWrites(socket);
+        WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(socket,
+                (int) settings.outboundSendTimeLimit().toMillis(), settings.outboundBufferBytes(),
+                ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
+        ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, guarded, new Lane(workers), codec,
+                clock.millis());
+        registry.add(socket.getId(), session);
+        session.onLane(() -> welcome(session));
+    }
+
+    /**
+     * Registers the session in {@code user_sessions} and only then sends {@code welcome}: from the
+     * welcome on the client may sync, and the fan-out must already see this session by then, or a
+     * message sequenced in between would be neither in the sync answer nor delivered live.
+     */
+    private void welcome(ChatSession session) {
+        try {
+            if (!readiness.await(READY_WAIT)) {
+                session.close(CloseStatus.SERVICE_OVERLOAD.withReason("node not ready"));
+                return;
+            }
+            store.register(session.userId(), session.id());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            session.close(CloseStatus.SERVICE_OVERLOAD);
+            return;
+        } catch (DriverException e) {
+            log.warn("could not register session of user {}: {}", session.userId(), e.toString());
+            session.close(CloseStatus.SERVICE_OVERLOAD.withReason("try again later"));
+            return;
+        }
+        session.write(new ServerFrame.Welcome(PROTOCOL_VERSION, session.id(), Long.toString(session.userId()),
+                settings.nodeId(), settings.maxFrameBytes(), settings.maxTextLength(),
+                (int) settings.heartbeatInterval().toSeconds()));
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+        ChatSession session = registry.get(socket.getId());
+        if (session == null) {
+            return;
+        }
+        session.heard(clock.millis());
+        if (message.getPayloadLength() > settings.maxFrameBytes()) {
+            answer(session, new ServerFrame.Error(SessionErrors.FRAME_TOO_LARGE,
+                    "frames may be at most " + settings.maxFrameBytes() + " bytes", null, null));
+            return;
+        }
+        ClientFrame frame;
+        try {
+            frame = codec.read(message.getPayload());
+        } catch (FrameCodec.BadFrame bad) {
+            answer(session, bad.toError());
+            return;
+        }
+        if (frame instanceof ClientFrame.Ping) {
+            // Answered at once, ahead of queued work: a heartbeat must not wait behind slow sends.
+            session.write(new ServerFrame.Pong());
+        } else if (frame instanceof ClientFrame.Send send) {
+            submit(session, () -> accepts.accept(session.userId(), session.id(), send), send.id());
+        } else if (frame instanceof ClientFrame.Sync sync) {
+            submit(session, () -> syncs.answer(session.userId(), sync), null);
+        }
+    }
+
+    /** Queues an answer behind the session's pending work, so answers keep the order of frames. */
+    private void answer(ChatSession session, ServerFrame frame) {
+        submit(session, () -> frame, null);
+    }
+
+    private void submit(ChatSession session, Supplier<ServerFrame> handling, String ref) {
+        boolean queued = session.submitFrame(() -> session.write(handling.get()), settings.maxPendingFrames());
+        if (!queued) {
+            session.write(new ServerFrame.Error(SessionErrors.TOO_MANY_REQUESTS,
+                    "too many frames in processing; wait for answers, then retry", ref, null));
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable exception) {
+        log.debug("transport error on {}: {}", socket.getId(), exception.toString());
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        ChatSession session = registry.remove(socket.getId());
+        if (session != null) {
+            // On the lane: after the registration, never before it (else a stale row would stay for a TTL).
+            session.onLane(() -> store.unregisterAsync(session.userId(), session.id()));
+        }
+    }
+
+    private static Long userIdOf(WebSocketSession socket) {
+        if (socket.getPrincipal() == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(socket.getPrincipal().getName());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A write to a stalled client fails after the send time limit instead of holding a thread. */
+    private void limitBlockingWrites(WebSocketSession socket) {
+        if (socket instanceof NativeWebSocketSession holder
+                && holder.getNativeSession() instanceof jakarta.websocket.Session nativeSession) {
+            nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
+                    settings.outboundSendTimeLimit().toMillis());
+        }
+    }
+}
