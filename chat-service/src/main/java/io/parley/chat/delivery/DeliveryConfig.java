@@ -5,6 +5,7 @@ import io.parley.chat.session.DeliveryReadiness;
 import io.parley.common.events.MessageDelivery;
 import io.parley.common.events.Topics;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -51,7 +52,11 @@ class DeliveryConfig {
     @Bean
     ConcurrentMessageListenerContainer<String, MessageDelivery> nodeDeliveryContainer(
             KafkaProperties kafka, ChatSettings settings, NodeDeliveries listener, DeliveryReadiness readiness) {
-        Map<String, Object> config = kafka.buildConsumerProperties();
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
+        // The deserializers are the instances below; property-configured ones would clash with them.
+        config.keySet().removeIf(key -> key.startsWith("spring.json.")
+                || key.equals(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)
+                || key.equals(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG));
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "parley-node-" + settings.nodeId());
         // A node that starts has no sessions yet: nothing older than now is for anyone here.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");

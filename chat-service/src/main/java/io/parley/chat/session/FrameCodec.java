@@ -34,6 +34,9 @@ final class FrameCodec {
 
     /** Parses a client frame, or throws {@link BadFrame} saying what is wrong with it. */
     ClientFrame read(String text) {
+        if (!text.stripLeading().startsWith("{")) {
+            throw new BadFrame(SessionErrors.INVALID_FRAME, "a frame must be a JSON object with a type", null);
+        }
         ClientFrame frame;
         try {
             frame = reader.readValue(text);
