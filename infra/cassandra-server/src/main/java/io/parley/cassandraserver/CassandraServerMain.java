@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * Runs one real Cassandra node bound to 127.0.0.1, configured for development and tests.
  *
- * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port>}.
+ * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port> [--parent-pid=<pid>]}.
  * Writes {@code cassandra.yaml} and {@code logback.xml} into the data dir, points Cassandra at
  * them through system properties, then runs {@code CassandraDaemon} in the foreground. Data stays
  * in the dir between starts. Stop it with SIGTERM (Cassandra drains in its shutdown hook).
@@ -20,7 +20,7 @@ import java.util.Map;
 public final class CassandraServerMain {
 
     private static final String USAGE =
-            "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port>";
+            "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port> [--parent-pid=<pid>]";
 
     private CassandraServerMain() {
     }
@@ -30,6 +30,8 @@ public final class CassandraServerMain {
         Path dataDir = Path.of(required(options, "data-dir")).toAbsolutePath();
         int nativePort = Integer.parseInt(required(options, "native-port"));
         int storagePort = Integer.parseInt(required(options, "storage-port"));
+
+        exitWithParent(options.get("parent-pid"));
 
         Path confDir = Files.createDirectories(dataDir.resolve("conf"));
         Path logDir = Files.createDirectories(dataDir.resolve("logs"));
@@ -51,6 +53,9 @@ public final class CassandraServerMain {
         // A single node has nobody to gossip with: skip the waits meant for real clusters.
         System.setProperty("cassandra.skip_wait_for_gossip_to_settle", "0");
         System.setProperty("cassandra.ring_delay_ms", "100");
+        // No fsync for the system keyspaces: schema changes (every CREATE TABLE of a migration)
+        // go from seconds to milliseconds. Acceptable for a dev/test node, never for production.
+        System.setProperty("cassandra.unsafesystem", "true");
 
         org.apache.cassandra.service.CassandraDaemon.main(new String[0]);
     }
@@ -111,6 +116,23 @@ public final class CassandraServerMain {
                   </root>
                 </configuration>
                 """;
+    }
+
+    /**
+     * With {@code --parent-pid=<pid>}, this server stops (normally, through its shutdown hooks) when
+     * the process that launched it ends, even if that process was killed with SIGKILL and never ran
+     * its own clean-up: no orphaned servers holding ports and memory after a crashed test run.
+     */
+    private static void exitWithParent(String parentPid) {
+        if (parentPid == null || parentPid.isBlank()) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parentPid)).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(() -> {
+                    System.err.println("Parent process " + parentPid + " ended; stopping");
+                    System.exit(0);
+                }),
+                () -> System.exit(0));
     }
 
     static Map<String, String> parseOptions(String[] args) {

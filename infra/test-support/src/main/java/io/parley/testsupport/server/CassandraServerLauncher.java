@@ -1,0 +1,111 @@
+package io.parley.testsupport.server;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts the real Cassandra node of {@code infra/cassandra-server} as a child JDK 17 JVM and waits
+ * until a driver session can connect.
+ */
+public final class CassandraServerLauncher {
+
+    public static final String LOCAL_DATACENTER = "datacenter1";
+
+    private static final String MAIN_CLASS = "io.parley.cassandraserver.CassandraServerMain";
+
+    /** What Cassandra's conf/jvm17-server.options opens up; without it 5.0 fails on JDK 17. */
+    private static final List<String> JDK17_MODULE_FLAGS = List.of(
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports", "java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports", "java.rmi/sun.rmi.server=ALL-UNNAMED",
+            "--add-exports", "java.sql/java.sql=ALL-UNNAMED",
+            "--add-exports", "java.base/java.lang.ref=ALL-UNNAMED",
+            "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED",
+            "--add-exports", "jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
+            "--add-exports", "jdk.attach/sun.tools.attach=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.loader=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.reflect=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.math=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.module=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.util.jar=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED");
+
+    private CassandraServerLauncher() {
+    }
+
+    /**
+     * @param dataDir Cassandra's own directory (data, commit log, generated config); kept between starts
+     * @param logFile where the node's stdout and stderr go
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile) {
+        ServerModule module = ServerModule.of(repoRoot, "infra/cassandra-server");
+        List<String> command = new ArrayList<>();
+        command.add(Jdks.jdk17().toString());
+        command.addAll(List.of(
+                // Xms well below Xmx: as root, JNA's mlockall pins the whole committed heap.
+                "-Xms256M", "-Xmx1G", "-Xss256k",
+                "-XX:+UseG1GC",
+                "-XX:TieredStopAtLevel=1", // about half the CPU while starting
+                "-javaagent:" + module.entryStartingWith("jamm-"),
+                "-Djdk.attach.allowAttachSelf=true",
+                "-Djava.net.preferIPv4Stack=true",
+                "-Djava.awt.headless=true"));
+        command.addAll(JDK17_MODULE_FLAGS);
+        command.addAll(List.of(
+                "-cp", module.classpathString(),
+                MAIN_CLASS,
+                "--data-dir=" + dataDir.toAbsolutePath(),
+                "--native-port=" + nativePort,
+                "--storage-port=" + storagePort,
+                "--parent-pid=" + ProcessHandle.current().pid()));
+        return ServerProcess.start("cassandra", command, dataDir, logFile);
+    }
+
+    /** Waits until the CQL port accepts connections and a driver session can query it. */
+    public static void awaitReady(ServerProcess cassandra, int nativePort, Duration timeout) {
+        Readiness.await(cassandra, "Cassandra's CQL port " + nativePort + " to listen", timeout,
+                () -> Ports.isListening(nativePort));
+        Readiness.await(cassandra, "a CQL session to connect to Cassandra on port " + nativePort, timeout, () -> {
+            try (CqlSession session = connect(nativePort)) {
+                return session.execute("SELECT release_version FROM system.local").one() != null;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /** A session without keyspace, with timeouts that suit DDL on a small, busy machine. */
+    public static CqlSession connect(int nativePort) {
+        return CqlSession.builder()
+                .addContactPoint(new InetSocketAddress("127.0.0.1", nativePort))
+                .withLocalDatacenter(LOCAL_DATACENTER)
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(10))
+                        .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(10))
+                        .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
+                        .build())
+                .build();
+    }
+}

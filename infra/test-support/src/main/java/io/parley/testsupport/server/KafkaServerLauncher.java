@@ -1,0 +1,67 @@
+package io.parley.testsupport.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Starts the real Kafka broker of {@code infra/kafka-server} as a child JVM and waits until a
+ * client can use it.
+ */
+public final class KafkaServerLauncher {
+
+    private static final String MAIN_CLASS = "io.parley.kafkaserver.KafkaServerMain";
+
+    private KafkaServerLauncher() {
+    }
+
+    /**
+     * @param dataDir Kafka's own directory (log dir and server.properties); kept between starts
+     * @param logFile where the broker's stdout and stderr go
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int port, int controllerPort, Path logFile) {
+        ServerModule module = ServerModule.of(repoRoot, "infra/kafka-server");
+        List<String> command = new ArrayList<>(List.of(
+                Jdks.current().toString(),
+                "-Xms128m", "-Xmx512m",
+                // C1 only and a serial collector: about half the CPU while starting, which is
+                // what a 2-core machine running tests and several JVMs needs most.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
+                "-cp", module.classpathString(),
+                MAIN_CLASS,
+                "--data-dir=" + dataDir.toAbsolutePath(),
+                "--port=" + port,
+                "--controller-port=" + controllerPort,
+                "--parent-pid=" + ProcessHandle.current().pid()));
+        return ServerProcess.start("kafka", command, dataDir, logFile);
+    }
+
+    /** Waits until the broker answers a metadata request (describeCluster names a node). */
+    public static void awaitReady(ServerProcess kafka, String bootstrapServers, Duration timeout) {
+        // Wait for the port first: an admin client started earlier logs a warning per retry.
+        int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+        Readiness.await(kafka, "Kafka's port " + port + " to listen", timeout, () -> Ports.isListening(port));
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500))) {
+            Readiness.await(kafka, "Kafka at " + bootstrapServers + " to answer", timeout, () -> {
+                try {
+                    return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+}
