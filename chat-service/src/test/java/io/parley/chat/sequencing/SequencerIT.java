@@ -1,0 +1,354 @@
+package io.parley.chat.sequencing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.chat.sync.SyncPage;
+import io.parley.chat.sync.SyncService;
+import io.parley.common.events.MessageDelivery;
+import io.parley.common.events.MessageSubmitted;
+import io.parley.common.events.OfflineNotificationRequested;
+import io.parley.common.events.StoredMessage;
+import io.parley.common.events.Topics;
+import io.parley.testsupport.RealInfrastructure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Steps 4 and 5 of docs/design.md on a real broker and a real Cassandra node: records go in on
+ * {@code parley.messages.submitted}, and the test checks the rows written and the records published,
+ * reading them back with plain clients.
+ */
+@SpringBootTest(classes = SequencerTestContext.class, properties = {
+        "parley.chat.node-id=sequencer-it",
+        // Two consumer threads, so that partitions of the test topic are spread over them.
+        "parley.chat.sequencer.concurrency=2",
+        "parley.chat.sequencer.retry-max-interval=1s"
+})
+class SequencerIT {
+
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        RealInfrastructure.registerKafka(registry);
+        RealInfrastructure.registerCassandra(registry);
+    }
+
+    @Autowired
+    CqlSession cql;
+
+    @Autowired
+    KafkaTemplate<String, Object> kafka;
+
+    @Autowired
+    SyncService sync;
+
+    @Test
+    void concurrentProducersGetDenseSeqsInKafkaOrder() throws Exception {
+        long alice = randomId();
+        long bob = randomId();
+        long conversation = conversation(alice, bob);
+        int perProducer = 40;
+
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> publishMany(conversation, alice, perProducer));
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() -> publishMany(conversation, bob, perProducer));
+        CompletableFuture.allOf(first, second).join();
+
+        int total = 2 * perProducer;
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() == total);
+        List<Row> rows = storedRows(conversation);
+        assertThat(rows).extracting(row -> row.getLong("seq"))
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+
+        // The partition's order is the conversation's order.
+        List<Long> kafkaOrder = submittedInKafkaOrder(conversation, total);
+        assertThat(rows).extracting(row -> row.getLong("message_id")).containsExactlyElementsOf(kafkaOrder);
+        for (Row row : rows) {
+            assertThat(position(row.getLong("message_id"))).isEqualTo(row.getLong("seq"));
+            assertThat(claimedBy(conversation, row.getLong("seq"))).isEqualTo(row.getLong("message_id"));
+        }
+
+        // Sync reads back exactly what was sequenced, in seq order, from any cursor.
+        SyncPage everything = sync.sync(bob, Map.of(), 1000);
+        assertThat(everything.messages()).extracting(StoredMessage::messageId).containsExactlyElementsOf(kafkaOrder);
+        assertThat(everything.more()).isFalse();
+        SyncPage tail = sync.sync(bob, Map.of(conversation, 70L), 1000);
+        assertThat(tail.messages()).extracting(StoredMessage::seq)
+                .containsExactlyElementsOf(LongStream.rangeClosed(71, total).boxed().toList());
+    }
+
+    @Test
+    void republishedMessageKeepsItsFirstSeq() throws Exception {
+        long sender = randomId();
+        long conversation = conversation(sender, randomId());
+        MessageSubmitted first = submitted(conversation, sender, "first");
+        MessageSubmitted second = submitted(conversation, sender, "second");
+        MessageSubmitted third = submitted(conversation, sender, "third");
+
+        publish(first);
+        publish(second);
+        publish(first); // a client retry after a node crash publishes the same message id again
+        publish(third);
+
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 3);
+        assertThat(storedRows(conversation)).extracting(row -> row.getLong("message_id"))
+                .containsExactly(first.messageId(), second.messageId(), third.messageId());
+        assertThat(position(first.messageId())).isEqualTo(1);
+        assertThat(claimCount(conversation)).isEqualTo(3);
+    }
+
+    @Test
+    void claimWithoutAStoredMessageIsReusedAfterACrash() throws Exception {
+        long sender = randomId();
+        long conversation = conversation(sender, randomId());
+        MessageSubmitted crashed = submitted(conversation, sender, "claimed, then the node died");
+        MessageSubmitted next = submitted(conversation, sender, "after recovery");
+        // What a sequencer leaves behind when it dies between the claim and the writes.
+        cql.execute("INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)",
+                conversation, 1L, crashed.messageId());
+
+        publish(crashed);
+        publish(next);
+
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 2);
+        assertThat(storedRows(conversation)).extracting(row -> row.getLong("message_id"))
+                .containsExactly(crashed.messageId(), next.messageId());
+        assertThat(position(crashed.messageId())).isEqualTo(1);
+        assertThat(claimCount(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void routesOneDeliveryPerRecipientAndNodeAndNotifiesOnlyOfflineMembers() throws Exception {
+        String nodeX = "it-x-" + randomId();
+        String nodeY = "it-y-" + randomId();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", RealInfrastructure.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(Topics.nodeDeliveries(nodeX), 2, (short) 1),
+                    new NewTopic(Topics.nodeDeliveries(nodeY), 2, (short) 1))).all().get();
+        }
+        // A chat node creates its topic when it starts, long before anything is routed to it. A
+        // topic used within milliseconds of its creation can answer NOT_LEADER and stall the shared
+        // idempotent producer until its delivery timeout (the handler is then retried, duplicating
+        // deliveries), so wait for the partition leaders to take writes first.
+        warmUp(Topics.nodeDeliveries(nodeX), Topics.nodeDeliveries(nodeY));
+        long sender = randomId();
+        long online = randomId();
+        long offline = randomId();
+        long conversation = conversation(sender, online, offline);
+        session(sender, "origin", nodeX);      // the sending device
+        session(sender, "sender-phone", nodeY); // the sender's other device
+        session(online, "online-1", nodeX);
+        session(online, "online-2", nodeX);
+        session(online, "online-3", nodeY);
+
+        MessageSubmitted message = submitted(conversation, sender, "hello");
+        publish(message);
+        // A later message of the same conversation is routed only after the first one's records
+        // were acknowledged, so once its records are seen, the first one's are all in the topics.
+        MessageSubmitted marker = submitted(conversation, sender, "marker");
+        publish(marker);
+
+        List<MessageDelivery> onX = readUntil(Topics.nodeDeliveries(nodeX), MessageDelivery.class,
+                d -> d.message().messageId() == marker.messageId());
+        List<MessageDelivery> onY = readUntil(Topics.nodeDeliveries(nodeY), MessageDelivery.class,
+                d -> d.message().messageId() == marker.messageId());
+        List<OfflineNotificationRequested> notifications = readUntil(Topics.NOTIFICATIONS_OFFLINE,
+                OfflineNotificationRequested.class, n -> n.message().messageId() == marker.messageId());
+
+        assertThat(recipientsOf(onX, message)).containsExactly(online);
+        assertThat(recipientsOf(onY, message)).containsExactlyInAnyOrder(online, sender);
+        MessageDelivery delivery = onX.stream().filter(d -> d.message().messageId() == message.messageId()).findFirst().orElseThrow();
+        assertThat(delivery.originSessionId()).isEqualTo("origin");
+        assertThat(delivery.message()).isEqualTo(new StoredMessage(message.messageId(), conversation, 1, sender,
+                message.clientMessageId(), "hello", message.sentAt()));
+
+        List<Long> notified = notifications.stream()
+                .filter(n -> n.message().messageId() == message.messageId())
+                .map(OfflineNotificationRequested::recipientId).toList();
+        assertThat(notified).containsExactly(offline);
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static long randomId() {
+        return ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+    }
+
+    private long conversation(long... members) {
+        long conversation = randomId();
+        Instant now = Instant.now();
+        cql.execute("INSERT INTO conversations (conversation_id, kind, created_at) VALUES (?, ?, ?)",
+                conversation, "group", now);
+        for (long member : members) {
+            cql.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?)",
+                    conversation, member, now);
+            cql.execute("INSERT INTO user_conversations (user_id, conversation_id, joined_at) VALUES (?, ?, ?)",
+                    member, conversation, now);
+        }
+        return conversation;
+    }
+
+    private void session(long userId, String sessionId, String nodeId) {
+        cql.execute("INSERT INTO user_sessions (user_id, session_id, node_id) VALUES (?, ?, ?) USING TTL 600",
+                userId, sessionId, nodeId);
+    }
+
+    private static MessageSubmitted submitted(long conversation, long sender, String text) {
+        long id = randomId();
+        return new MessageSubmitted(id, conversation, sender, "origin", "client-" + id, text,
+                System.currentTimeMillis());
+    }
+
+    private void publish(MessageSubmitted message) throws Exception {
+        kafka.send(Topics.MESSAGES_SUBMITTED, Long.toString(message.conversationId()), message).get();
+    }
+
+    /** One producer of its own (like one chat node), publishing as fast as acks allow. */
+    private static void publishMany(long conversation, long sender, int count) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new JacksonJsonSerializer<>().noTypeInfo())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                MessageSubmitted message = submitted(conversation, sender, "message " + i);
+                sent.add(producer.send(new ProducerRecord<>(Topics.MESSAGES_SUBMITTED, Long.toString(conversation), message)));
+            }
+            for (java.util.concurrent.Future<?> future : sent) {
+                future.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes one record (for nobody: recipient 0) to every partition of each topic and waits for the acks. */
+    private static void warmUp(String... topics) throws Exception {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        MessageDelivery nobody = new MessageDelivery(0, "warm-up", new StoredMessage(0, 0, 0, 0, "warm-up", "", 0));
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new JacksonJsonSerializer<>().noTypeInfo())) {
+            for (String topic : topics) {
+                for (int partition = 0; partition < producer.partitionsFor(topic).size(); partition++) {
+                    producer.send(new ProducerRecord<>(topic, partition, "0", nobody)).get();
+                }
+            }
+        }
+    }
+
+    /** The message rows of a conversation's first bucket, ascending by seq. */
+    private List<Row> storedRows(long conversation) {
+        return cql.execute("SELECT seq, message_id FROM messages WHERE conversation_id = ? AND bucket = 0 ORDER BY seq ASC",
+                conversation).all();
+    }
+
+    private long position(long messageId) {
+        return cql.execute("SELECT seq FROM message_positions WHERE message_id = ?", messageId).one().getLong("seq");
+    }
+
+    private long claimedBy(long conversation, long seq) {
+        return cql.execute("SELECT message_id FROM conversation_sequence WHERE conversation_id = ? AND seq = ?",
+                conversation, seq).one().getLong("message_id");
+    }
+
+    private int claimCount(long conversation) {
+        return cql.execute("SELECT seq FROM conversation_sequence WHERE conversation_id = ?", conversation).all().size();
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** The message ids of one conversation, in the order Kafka holds them. */
+    private static List<Long> submittedInKafkaOrder(long conversation, int count) {
+        List<Long> ids = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MESSAGES_SUBMITTED).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    MessageSubmitted message = JSON.readValue(record.value(), MessageSubmitted.class);
+                    if (message.conversationId() == conversation) {
+                        ids.add(message.messageId());
+                    }
+                }
+                return ids.size() >= count;
+            });
+        }
+        return ids;
+    }
+
+    /**
+     * Every record of a topic up to the first one matching {@code marker}, and then everything
+     * else the topic held at that moment (all partitions read to their end offsets).
+     */
+    private static <T> List<T> readUntil(String topic, Class<T> type, Predicate<T> marker) {
+        List<T> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            await().atMost(PATIENCE).until(() -> !consumer.partitionsFor(topic).isEmpty());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(JSON.readValue(record.value(), type));
+                }
+                return values.stream().anyMatch(marker);
+            });
+            Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(partitions));
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(JSON.readValue(record.value(), type));
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
+        }
+        return values;
+    }
+
+    private static List<Long> recipientsOf(List<MessageDelivery> deliveries, MessageSubmitted message) {
+        return deliveries.stream().filter(d -> d.message().messageId() == message.messageId())
+                .map(MessageDelivery::recipientId).toList();
+    }
+}
