@@ -2,7 +2,6 @@ package io.parley.chat;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -11,7 +10,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  * conversation to one of them) and delivers what its own sessions need.
  */
 @SpringBootApplication
-@ConfigurationPropertiesScan
 @EnableScheduling
 public class ChatServiceApplication {
 

@@ -1,0 +1,323 @@
+package io.parley.chat.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.chat.config.ChatSettings;
+import io.parley.common.events.Topics;
+import io.parley.testsupport.RealInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One real chat node (the whole application, sequencer included) on real Kafka and Cassandra,
+ * driven through its WebSocket like a client would.
+ */
+@SpringBootTest(classes = ChatNodeTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "eureka.client.enabled=false",
+        "parley.chat.node-id=it-chat-node-1"
+})
+@Import(TestJwt.class)
+class ChatNodeIT {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        RealInfrastructure.registerKafka(registry);
+        RealInfrastructure.registerCassandra(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    CqlSession cassandra;
+
+    @Autowired
+    ChatSettings settings;
+
+    private URI ws() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws/v1");
+    }
+
+    private long newUser() {
+        long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        cassandra.execute("INSERT INTO users (user_id, username, created_at) VALUES (?, ?, ?)",
+                id, "it-" + id, Instant.now());
+        return id;
+    }
+
+    private static Map<String, Object> send(String id, String to, String text) {
+        return Map.of("type", "send", "id", id, "to", to, "text", text);
+    }
+
+    @Test
+    void upgradeWithoutAValidTokenIsRefusedWith401() {
+        for (String token : new String[] {null, "not-a-jwt", TestJwt.untrustedToken(5)}) {
+            assertThatThrownBy(() -> WsTestClient.open(ws(), token).get(60, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+        }
+    }
+
+    @Test
+    void browsersMayPassTheTokenAsQueryParameter() throws Exception {
+        long user = newUser();
+        URI withToken = URI.create(ws() + "?access_token=" + TestJwt.token(user));
+        try (WsTestClient client = WsTestClient.connect(withToken, null)) {
+            assertThat(client.welcome().path("userId").asString()).isEqualTo(Long.toString(user));
+        }
+    }
+
+    @Test
+    void welcomeComesAfterTheSessionIsRegistered() throws Exception {
+        long user = newUser();
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(user))) {
+            JsonNode welcome = client.welcome();
+            assertThat(welcome.path("protocolVersion").asInt()).isEqualTo(1);
+            assertThat(welcome.path("userId").asString()).isEqualTo(Long.toString(user));
+            assertThat(welcome.path("node").asString()).isEqualTo("it-chat-node-1");
+            assertThat(welcome.path("maxFrameBytes").asInt()).isEqualTo(16384);
+            assertThat(welcome.path("maxTextLength").asInt()).isEqualTo(4000);
+            String sessionId = welcome.path("sessionId").asString();
+            // Registered before the welcome was sent: no waiting needed.
+            Row row = cassandra.execute("SELECT node_id, TTL(node_id) AS ttl FROM user_sessions"
+                    + " WHERE user_id = ? AND session_id = ?", user, sessionId).one();
+            assertThat(row).isNotNull();
+            assertThat(row.getString("node_id")).isEqualTo("it-chat-node-1");
+            assertThat(row.getInt("ttl")).isBetween(1, 60);
+
+            client.send("{\"type\":\"ping\"}");
+            client.next("pong");
+        }
+    }
+
+    @Test
+    void closingASessionRemovesItsRow() throws Exception {
+        long user = newUser();
+        WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(user));
+        String sessionId = client.welcome().path("sessionId").asString();
+        client.close();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cassandra.execute(
+                "SELECT node_id FROM user_sessions WHERE user_id = ? AND session_id = ?", user, sessionId).one() == null);
+    }
+
+    @Test
+    void sendIsAckedOnlyAfterPublishAndARetryGetsTheSameAck() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(alice))) {
+            client.send(send("m-1", Long.toString(bob), "hello bob"));
+            JsonNode ack = client.next("ack");
+            assertThat(ack.path("id").asString()).isEqualTo("m-1");
+            assertThat(ack.path("messageId").asString()).matches("[1-9][0-9]*");
+            assertThat(ack.path("conversationId").asString()).matches("[1-9][0-9]*");
+            assertThat(ack.path("sentAt").asLong()).isPositive();
+
+            client.send(send("m-1", Long.toString(bob), "hello bob"));
+            JsonNode retryAck = client.next("ack");
+            assertThat(retryAck).isEqualTo(ack);
+
+            long messageId = Long.parseLong(ack.path("messageId").asString());
+            long conversationId = Long.parseLong(ack.path("conversationId").asString());
+            // One claim, and both publishes carry the same message id (the sequencer keeps one).
+            List<Row> claims = cassandra.execute("SELECT message_id FROM client_messages"
+                    + " WHERE sender_id = ? AND client_message_id = ?", alice, "m-1").all();
+            assertThat(claims).hasSize(1);
+            assertThat(claims.get(0).getLong("message_id")).isEqualTo(messageId);
+            List<JsonNode> published = submittedFor(conversationId, 2);
+            assertThat(published).allSatisfy(record -> {
+                assertThat(record.path("messageId").asLong()).isEqualTo(messageId);
+                assertThat(record.path("senderId").asLong()).isEqualTo(alice);
+                assertThat(record.path("clientMessageId").asString()).isEqualTo("m-1");
+                assertThat(record.path("sentAt").asLong()).isEqualTo(ack.path("sentAt").asLong());
+            });
+
+            // A later message of the conversation is sequenced after both publishes of m-1
+            // (same key, same partition), so once it has its seq the retry was handled too.
+            client.send(Map.of("type", "send", "id", "m-2", "conversationId", Long.toString(conversationId),
+                    "text", "second"));
+            JsonNode second = client.next("ack");
+            long secondId = Long.parseLong(second.path("messageId").asString());
+            await().atMost(Duration.ofSeconds(60)).until(() -> cassandra.execute(
+                    "SELECT seq FROM message_positions WHERE message_id = ?", secondId).one() != null);
+            List<Long> sequence = new ArrayList<>();
+            cassandra.execute("SELECT message_id FROM conversation_sequence WHERE conversation_id = ?", conversationId)
+                    .forEach(row -> sequence.add(row.getLong("message_id")));
+            assertThat(sequence).containsExactly(secondId, messageId); // seq 2, seq 1 (DESC)
+        }
+    }
+
+    @Test
+    void badFramesGetNamedErrorsAndTheConnectionKeepsWorking() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(alice))) {
+            client.send("this is not json");
+            assertError(client.next("error"), "invalid_frame", null, null);
+
+            client.send("{\"type\":\"teleport\"}");
+            assertError(client.next("error"), "invalid_frame", null, "type");
+
+            client.send("{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + bob + "\",\"text\":\"" + "x".repeat(17_000) + "\"}");
+            assertError(client.next("error"), "frame_too_large", null, null);
+
+            client.send(Map.of("type", "send", "id", "b-1", "to", Long.toString(bob)));
+            assertError(client.next("error"), "missing_field", "b-1", "text");
+
+            client.send(Map.of("type", "send", "to", Long.toString(bob), "text", "x"));
+            assertError(client.next("error"), "missing_field", null, "id");
+
+            client.send(send("b-2", "12345", "hi"));
+            assertError(client.next("error"), "unknown_recipient", "b-2", "to");
+
+            client.send(send("b-3", Long.toString(alice), "hi me"));
+            assertError(client.next("error"), "unknown_recipient", "b-3", "to");
+
+            client.send(Map.of("type", "send", "id", "b-4", "conversationId", "777", "text", "hi"));
+            assertError(client.next("error"), "unknown_conversation", "b-4", "conversationId");
+
+            client.send(send("b-5", Long.toString(bob), "y".repeat(4001)));
+            assertError(client.next("error"), "text_too_long", "b-5", "text");
+
+            client.send(Map.of("type", "sync", "cursors", Map.of("abc", "1")));
+            assertError(client.next("error"), "invalid_field", null, "cursors");
+
+            // Still usable, and none of the refused sends claimed anything.
+            client.send("{\"type\":\"ping\"}");
+            client.next("pong");
+            client.send(send("ok-1", Long.toString(bob), "finally"));
+            assertThat(client.next("ack").path("id").asString()).isEqualTo("ok-1");
+            for (String refused : List.of("b-1", "b-2", "b-3", "b-4", "b-5")) {
+                assertThat(cassandra.execute("SELECT message_id FROM client_messages WHERE sender_id = ?"
+                        + " AND client_message_id = ?", alice, refused).one()).isNull();
+            }
+        }
+    }
+
+    @Test
+    void aMessageReachesTheRecipientAndTheSendersOtherSessionsButNotTheSendingOne() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        try (WsTestClient alicePhone = WsTestClient.connect(ws(), TestJwt.token(alice));
+             WsTestClient aliceLaptop = WsTestClient.connect(ws(), TestJwt.token(alice));
+             WsTestClient bobPhone = WsTestClient.connect(ws(), TestJwt.token(bob))) {
+            alicePhone.send(send("live-1", Long.toString(bob), "hi bob"));
+            JsonNode ack = alicePhone.next("ack");
+
+            JsonNode atBob = bobPhone.next("message").path("message");
+            assertThat(atBob.path("messageId").asString()).isEqualTo(ack.path("messageId").asString());
+            assertThat(atBob.path("conversationId").asString()).isEqualTo(ack.path("conversationId").asString());
+            assertThat(atBob.path("seq").asLong()).isEqualTo(1);
+            assertThat(atBob.path("senderId").asString()).isEqualTo(Long.toString(alice));
+            assertThat(atBob.path("text").asString()).isEqualTo("hi bob");
+            assertThat(atBob.path("clientMessageId").asString()).isEqualTo("live-1");
+            assertThat(aliceLaptop.next("message").path("message")).isEqualTo(atBob);
+
+            // The laptop sends seq 2; deliveries to alice are ordered (keyed by recipient), so if
+            // the phone had been sent seq 1 it would arrive before seq 2.
+            aliceLaptop.send(Map.of("type", "send", "id", "live-2", "conversationId",
+                    ack.path("conversationId").asString(), "text", "from the laptop"));
+            aliceLaptop.next("ack");
+            JsonNode atPhone = alicePhone.next("message").path("message");
+            assertThat(atPhone.path("seq").asLong()).isEqualTo(2);
+            assertThat(bobPhone.next("message").path("message").path("seq").asLong()).isEqualTo(2);
+
+            // Bob's second device catches up by sync from nothing.
+            try (WsTestClient bobTablet = WsTestClient.connect(ws(), TestJwt.token(bob))) {
+                bobTablet.send(Map.of("type", "sync", "cursors", Map.of()));
+                JsonNode result = bobTablet.next("sync_result");
+                assertThat(result.path("more").asBoolean()).isFalse();
+                assertThat(result.path("messages")).extracting(m -> m.path("seq").asLong()).containsExactly(1L, 2L);
+
+                bobTablet.send(Map.of("type", "sync", "cursors", Map.of(ack.path("conversationId").asString(), "1")));
+                JsonNode rest = bobTablet.next("sync_result");
+                assertThat(rest.path("messages")).extracting(m -> m.path("text").asString())
+                        .containsExactly("from the laptop");
+            }
+        }
+    }
+
+    @Test
+    void nodeStatusCountsConnections() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        int before = nodeStatus(http).path("connections").asInt();
+        try (WsTestClient one = WsTestClient.connect(ws(), TestJwt.token(newUser()));
+             WsTestClient two = WsTestClient.connect(ws(), TestJwt.token(newUser()))) {
+            JsonNode status = nodeStatus(http);
+            assertThat(status.path("nodeId").asString()).isEqualTo("it-chat-node-1");
+            // server.port=0 in tests, so the default URL names port 0: compare with the setting.
+            assertThat(status.path("wsUrl").asString()).isEqualTo(settings.publicWsUrl());
+            assertThat(status.path("draining").asBoolean()).isFalse();
+            assertThat(status.path("connections").asInt()).isEqualTo(before + 2);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> nodeStatus(http).path("connections").asInt() == before);
+    }
+
+    private JsonNode nodeStatus(HttpClient http) throws Exception {
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JsonMapper.builder().build().readTree(response.body());
+    }
+
+    private static void assertError(JsonNode error, String code, String ref, String field) {
+        assertThat(error.path("code").asString()).isEqualTo(code);
+        assertThat(error.path("message").asString()).isNotBlank();
+        assertThat(error.has("ref") ? error.path("ref").asString() : null).isEqualTo(ref);
+        assertThat(error.has("field") ? error.path("field").asString() : null).isEqualTo(field);
+    }
+
+    /** Reads parley.messages.submitted from the start until it has {@code count} records of the conversation. */
+    private static List<JsonNode> submittedFor(long conversationId, int count) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        JsonMapper json = JsonMapper.builder().build();
+        List<JsonNode> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.MESSAGES_SUBMITTED));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key().equals(Long.toString(conversationId))) {
+                        // Plain JSON, no type headers: what any other consumer sees.
+                        assertThat(record.headers().lastHeader("__TypeId__")).isNull();
+                        found.add(json.readTree(record.value()));
+                    }
+                }
+                return found.size() >= count;
+            });
+        }
+        assertThat(found).hasSize(count);
+        return found;
+    }
+}
