@@ -35,7 +35,7 @@ class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/users", "/api/auth/login").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/auth/jwks").permitAll()
                         .requestMatchers("/api/openapi", "/api/openapi/**", "/api/docs", "/api/docs/**",
-                                "/swagger-ui/**", "/swagger-ui.html").permitAll()
+                                "/api/swagger-ui/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         // error dispatches carry the original status; do not turn them into 401s
                         .requestMatchers("/error").permitAll()

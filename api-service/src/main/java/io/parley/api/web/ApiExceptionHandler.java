@@ -1,5 +1,9 @@
 package io.parley.api.web;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
+import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
@@ -44,6 +48,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("errors", List.of(new FieldError(ex.field(), ex.getMessage())));
         }
         return respond(problem, request);
+    }
+
+    /**
+     * Cassandra could not answer in time or had too few replicas: a transient condition, so 503
+     * and let the client retry. A timed-out conditional write (sign-up's username claim) may still
+     * have been applied; a retried sign-up then answers 409, and logging in with the password
+     * just chosen tells the user whether the account exists.
+     */
+    @ExceptionHandler({AllNodesFailedException.class, DriverTimeoutException.class, QueryConsistencyException.class})
+    ResponseEntity<Object> handleStorageUnavailable(DriverException ex, WebRequest request) {
+        log.warn("Cassandra unavailable on {}: {}", path(request), ex.toString());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "Storage is temporarily unavailable; retry shortly.");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(withInstance(problem, request));
     }
 
     /** The last resort: log it with the stack trace, tell the client nothing internal. */
@@ -121,8 +140,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> respond(ProblemDetail problem, WebRequest request) {
+        return ResponseEntity.status(problem.getStatus()).body(withInstance(problem, request));
+    }
+
+    private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
         problem.setInstance(URI.create(path(request)));
-        return ResponseEntity.status(problem.getStatus()).body(problem);
+        return problem;
     }
 
     private static List<String> messages(ParameterValidationResult result) {
