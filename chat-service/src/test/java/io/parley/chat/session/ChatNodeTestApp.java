@@ -18,5 +18,5 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @ComponentScan(basePackageClasses = ChatServiceApplication.class, excludeFilters = {
         @ComponentScan.Filter(type = FilterType.REGEX, pattern = ".*(IT|Test|TestContext|TestApp)(\\$.*)?"),
         @ComponentScan.Filter(type = FilterType.ASSIGNABLE_TYPE, classes = ChatServiceApplication.class)})
-class ChatNodeTestApp {
+public class ChatNodeTestApp {
 }
