@@ -20,9 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The gateway when its services are down, in the two ways that happen: api-service is registered
- * but nothing listens on its port (a crashed process Eureka has not expired yet), and
- * discovery-service has no instance at all.
+ * The gateway when its services are down, in the two ways that happen: discovery-service is listed
+ * but nothing listens on its port (a crashed process, or one Eureka has not expired yet), and
+ * api-service has no instance at all.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "eureka.client.enabled=false")
@@ -30,7 +30,7 @@ class GatewayFallbackIT {
 
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.cloud.discovery.client.simple.instances.api-service[0].uri",
+        registry.add("spring.cloud.discovery.client.simple.instances.discovery-service[0].uri",
                 () -> "http://127.0.0.1:" + portNobodyListensOn());
     }
 
@@ -41,7 +41,7 @@ class GatewayFallbackIT {
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
-    void aRegisteredButDeadServiceAnswers503ProblemNamingItsRoute() throws Exception {
+    void aServiceWithNoInstanceAnswers503ProblemNamingItsRoute() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/api/users/me"))
                 .header("Authorization", "Bearer t").GET().build(), HttpResponse.BodyHandlers.ofString());
 
@@ -57,7 +57,7 @@ class GatewayFallbackIT {
     }
 
     @Test
-    void aServiceWithNoInstanceAnswers503ProblemNamingItsRouteForAnyMethod() throws Exception {
+    void aListedButDeadServiceAnswers503ProblemNamingItsRouteForAnyMethod() throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/api/discovery/chat-server"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
 

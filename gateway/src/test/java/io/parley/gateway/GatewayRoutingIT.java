@@ -133,6 +133,19 @@ class GatewayRoutingIT {
         assertThat(response.headers().allValues("Access-Control-Allow-Origin")).containsExactly("*");
     }
 
+    @Test
+    void operatorAndRegistryPathsAreNotRoutedToAnyService() throws Exception {
+        for (String path : new String[] {"/internal/chat-nodes", "/eureka/apps", "/actuator/env"}) {
+            HttpResponse<String> response = http.send(get(path).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).as(path)
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        }
+        assertThat(API.poll()).isNull();
+        assertThat(DISCOVERY.poll()).isNull();
+    }
+
     private HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(gateway(path)).GET();
     }
