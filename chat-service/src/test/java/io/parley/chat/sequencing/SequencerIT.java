@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.chat.config.ChatSettings;
+import io.parley.chat.conversation.Conversations;
+import io.parley.chat.store.MessageStore;
 import io.parley.chat.sync.SyncPage;
 import io.parley.chat.sync.SyncService;
 import io.parley.common.events.MessageDelivery;
@@ -12,7 +15,9 @@ import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.StoredMessage;
 import io.parley.common.events.Topics;
+import io.parley.id.IdGenerator;
 import io.parley.testsupport.RealInfrastructure;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,7 +43,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.cassandra.autoconfigure.CassandraAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -48,13 +62,38 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code parley.messages.submitted}, and the test checks the rows written and the records published,
  * reading them back with plain clients.
  */
-@SpringBootTest(classes = SequencerTestContext.class, properties = {
+@SpringBootTest(classes = SequencerIT.Context.class, properties = {
         "parley.chat.node-id=sequencer-it",
         // Two consumer threads, so that partitions of the test topic are spread over them.
         "parley.chat.sequencer.concurrency=2",
         "parley.chat.sequencer.retry-max-interval=1s"
 })
 class SequencerIT {
+
+    /**
+     * The sequencer, the store, sync and the real {@link Conversations} on Boot's Kafka and
+     * Cassandra auto-configuration, without the WebSocket tier. Nested in the test class so that
+     * the application's component scan (tests of other packages boot it) never picks it up.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
+    @EnableConfigurationProperties(ChatSettings.class)
+    @Import({MessageStore.class, SyncService.class, Conversations.class,
+            Sequencer.class, FanOut.class, SequencerListener.class, SequencerKafkaConfig.class})
+    static class Context {
+
+        @Bean
+        Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        /** Only 1:1 conversation creation takes ids, which these tests do not exercise. */
+        @Bean
+        IdGenerator ids() {
+            AtomicLong next = new AtomicLong(System.nanoTime());
+            return next::incrementAndGet;
+        }
+    }
 
     private static final Duration PATIENCE = Duration.ofMinutes(2);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -241,12 +280,12 @@ class SequencerIT {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new JacksonJsonSerializer<>().noTypeInfo())) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<?>> sent = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 MessageSubmitted message = submitted(conversation, sender, "message " + i);
                 sent.add(producer.send(new ProducerRecord<>(Topics.MESSAGES_SUBMITTED, Long.toString(conversation), message)));
             }
-            for (java.util.concurrent.Future<?> future : sent) {
+            for (Future<?> future : sent) {
                 future.get();
             }
         } catch (Exception e) {
