@@ -53,12 +53,20 @@ class Sequencer {
                 "INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?) IF NOT EXISTS");
     }
 
-    /** The seq of this message in its conversation: its existing one, or the next free one. */
-    long assign(MessageSubmitted message) {
+    /**
+     * The place of this message in its conversation: the one it already has, or the next free seq.
+     * {@link Placement#persisted()} tells that its rows were fully written before (a replay or a
+     * re-publish), so they must not be written again.
+     */
+    Placement place(MessageSubmitted message) {
         Row position = session.execute(selectPosition.bind(message.messageId())).one();
         if (position != null) {
-            return position.getLong("seq"); // re-published or replayed after it was persisted
+            return new Placement(position.getLong("seq"), true);
         }
+        return new Placement(claim(message), false);
+    }
+
+    private long claim(MessageSubmitted message) {
         for (int attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
             Row newest = session.execute(selectNewestClaim.bind(message.conversationId())
                     .setConsistencyLevel(serialConsistency)).one();
@@ -93,5 +101,9 @@ class Sequencer {
     }
 
     record Claim(long seq, boolean reused) {
+    }
+
+    /** A message's seq, and whether its {@code messages} and {@code message_positions} rows exist. */
+    record Placement(long seq, boolean persisted) {
     }
 }

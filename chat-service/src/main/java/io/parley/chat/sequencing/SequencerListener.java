@@ -48,11 +48,29 @@ class SequencerListener {
             log.warn("Ignoring an empty record at {}-{}@{}", record.topic(), record.partition(), record.offset());
             return;
         }
-        long seq = sequencer.assign(submitted);
+        Sequencer.Placement placement = sequencer.place(submitted);
+        StoredMessage message = placement.persisted()
+                ? stored(submitted, placement.seq())
+                : persist(submitted, placement.seq());
+        fanOut.route(message, submitted.senderSessionId());
+        log.debug("Sequenced message {} as {}/{}", message.messageId(), message.conversationId(), message.seq());
+    }
+
+    private StoredMessage persist(MessageSubmitted submitted, long seq) {
         StoredMessage message = new StoredMessage(submitted.messageId(), submitted.conversationId(), seq,
                 submitted.senderId(), submitted.clientMessageId(), submitted.text(), submitted.sentAt());
         store.save(message).join();
-        fanOut.route(message, submitted.senderSessionId());
-        log.debug("Sequenced message {} as {}/{}", message.messageId(), message.conversationId(), seq);
+        return message;
+    }
+
+    /**
+     * A replayed or re-published message is routed as it was first stored, so that what devices
+     * get live is what sync returns, even if a retrying client changed its text.
+     */
+    private StoredMessage stored(MessageSubmitted submitted, long seq) {
+        return store.read(submitted.conversationId(), seq)
+                // A position without its message row cannot come from this code (the message row is
+                // written first); if one shows up anyway, write the row rather than lose the message.
+                .orElseGet(() -> persist(submitted, seq));
     }
 }

@@ -8,6 +8,7 @@ import io.parley.common.events.StoredMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +28,7 @@ public class MessageStore {
     private final PreparedStatement insertMessage;
     private final PreparedStatement insertPosition;
     private final PreparedStatement selectAfter;
+    private final PreparedStatement selectOne;
 
     MessageStore(CqlSession session) {
         this.session = session;
@@ -39,11 +41,15 @@ public class MessageStore {
         this.selectAfter = session.prepare("""
                 SELECT seq, message_id, sender_id, client_message_id, body, sent_at FROM messages
                 WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?""");
+        this.selectOne = session.prepare("""
+                SELECT seq, message_id, sender_id, client_message_id, body, sent_at FROM messages
+                WHERE conversation_id = ? AND bucket = ? AND seq = ?""");
     }
 
     /**
-     * Writes the message and its position. Both rows are written on every call (also when the seq
-     * was reused), so a handler that crashed between the two writes is healed by the retry.
+     * Writes the message, then its position. The order makes a {@code message_positions} row proof
+     * that the {@code messages} row exists, so a replayed record that finds its position need not
+     * (and must not) write again: the first stored content of a message is the one that stays.
      * Completes when Cassandra has acknowledged both.
      */
     public CompletableFuture<Void> save(StoredMessage message) {
@@ -61,10 +67,17 @@ public class MessageStore {
         if (message.text() != null) {
             row.setString("body", message.text());
         }
-        CompletableFuture<?> messageWritten = session.executeAsync(row.build()).toCompletableFuture();
-        CompletableFuture<?> positionWritten = session.executeAsync(insertPosition.bind(
-                message.messageId(), message.conversationId(), message.seq())).toCompletableFuture();
-        return CompletableFuture.allOf(messageWritten, positionWritten);
+        return session.executeAsync(row.build())
+                .thenCompose(written -> session.executeAsync(insertPosition.bind(
+                        message.messageId(), message.conversationId(), message.seq())))
+                .<Void>thenApply(written -> null)
+                .toCompletableFuture();
+    }
+
+    /** The stored message at a seq, if its row exists. */
+    public Optional<StoredMessage> read(long conversationId, long seq) {
+        Row row = session.execute(selectOne.bind(conversationId, MessageBuckets.bucketOf(seq), seq)).one();
+        return Optional.ofNullable(row).map(r -> toMessage(conversationId, r));
     }
 
     /**

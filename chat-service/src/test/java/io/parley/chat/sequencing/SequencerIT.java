@@ -148,16 +148,20 @@ class SequencerIT {
     }
 
     @Test
-    void republishedMessageKeepsItsFirstSeq() throws Exception {
+    void republishedMessageKeepsItsFirstSeqAndContent() throws Exception {
         long sender = randomId();
         long conversation = conversation(sender, randomId());
         MessageSubmitted first = submitted(conversation, sender, "first");
         MessageSubmitted second = submitted(conversation, sender, "second");
         MessageSubmitted third = submitted(conversation, sender, "third");
+        // A client retry after a node crash publishes the same message id again; even if the retry
+        // carried other text, the message stays as it was first stored.
+        MessageSubmitted retry = new MessageSubmitted(first.messageId(), conversation, sender, "other-session",
+                first.clientMessageId(), "changed by the retry", first.sentAt());
 
         publish(first);
         publish(second);
-        publish(first); // a client retry after a node crash publishes the same message id again
+        publish(retry);
         publish(third);
 
         await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 3);
@@ -165,6 +169,8 @@ class SequencerIT {
                 .containsExactly(first.messageId(), second.messageId(), third.messageId());
         assertThat(position(first.messageId())).isEqualTo(1);
         assertThat(claimCount(conversation)).isEqualTo(3);
+        assertThat(sync.sync(sender, Map.of(), 10).messages()).extracting(StoredMessage::text)
+                .containsExactly("first", "second", "third");
     }
 
     @Test
