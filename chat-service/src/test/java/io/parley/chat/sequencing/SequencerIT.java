@@ -113,6 +113,9 @@ class SequencerIT {
     @Autowired
     SyncService sync;
 
+    @Autowired
+    Sequencer sequencer;
+
     @Test
     void concurrentProducersGetDenseSeqsInKafkaOrder() throws Exception {
         long alice = randomId();
@@ -191,6 +194,45 @@ class SequencerIT {
                 .containsExactly(crashed.messageId(), next.messageId());
         assertThat(position(crashed.messageId())).isEqualTo(1);
         assertThat(claimCount(conversation)).isEqualTo(2);
+    }
+
+    @Test
+    void sequencersRacingOnOneConversationNeverShareOrSkipASeq() {
+        // What happens when a zombie consumer still works on a partition the group gave to another
+        // node: several sequencers claim seqs of one conversation at once.
+        long conversation = randomId();
+        int racers = 4;
+        int perRacer = 15;
+        List<CompletableFuture<Map<Long, Long>>> results = new ArrayList<>();
+        for (int r = 0; r < racers; r++) {
+            results.add(CompletableFuture.supplyAsync(() -> {
+                Map<Long, Long> seqByMessage = new HashMap<>();
+                for (int i = 0; i < perRacer; i++) {
+                    MessageSubmitted message = submitted(conversation, 1, "race " + i);
+                    seqByMessage.put(message.messageId(), placeRetrying(message));
+                }
+                return seqByMessage;
+            }));
+        }
+        Map<Long, Long> all = new HashMap<>();
+        results.forEach(result -> all.putAll(result.join()));
+
+        assertThat(all.values()).containsExactlyInAnyOrderElementsOf(
+                LongStream.rangeClosed(1, (long) racers * perRacer).boxed().toList());
+        all.forEach((messageId, seq) -> assertThat(claimedBy(conversation, seq)).isEqualTo(messageId));
+    }
+
+    /** Like the container's error handler: a failed attempt (e.g. a Paxos contention timeout) is retried. */
+    private long placeRetrying(MessageSubmitted message) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                return sequencer.place(message).seq();
+            } catch (RuntimeException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     @Test
