@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.id.IdGenerator;
 import io.parley.id.SnowflakeId;
 import io.parley.id.lease.LeasedIdGenerator;
@@ -22,7 +24,8 @@ class IdGeneratorAutoConfigurationIT {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(CassandraAutoConfiguration.class,
-                    IdGeneratorAutoConfiguration.class, IdGeneratorHealthAutoConfiguration.class))
+                    IdGeneratorAutoConfiguration.class, IdGeneratorHealthAutoConfiguration.class,
+                    IdGeneratorMetricsAutoConfiguration.class))
             .withPropertyValues(cassandraProperties());
 
     @Test
@@ -40,6 +43,9 @@ class IdGeneratorAutoConfigurationIT {
                 assertThat(ownerOf(observer, workerId[0])).isEqualTo(generator.lease().owner());
                 assertThat(context.getBean("idGeneratorHealthIndicator", HealthIndicator.class).health().getStatus())
                         .isEqualTo(Status.UP);
+                SimpleMeterRegistry meters = new SimpleMeterRegistry();
+                context.getBean(MeterBinder.class).bindTo(meters);
+                assertThat(meters.get("parley.id.lease.valid").gauge().value()).isEqualTo(1.0);
             });
             assertThat(ownerOf(observer, workerId[0])).as("released when the context closed").isNull();
         }

@@ -13,7 +13,7 @@ class IdGeneratorAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(IdGeneratorAutoConfiguration.class,
-                    IdGeneratorHealthAutoConfiguration.class));
+                    IdGeneratorHealthAutoConfiguration.class, IdGeneratorMetricsAutoConfiguration.class));
 
     @Test
     void withoutACqlSessionThereIsNoGeneratorAndNoFailure() {
@@ -21,6 +21,7 @@ class IdGeneratorAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(IdGenerator.class);
             assertThat(context).doesNotHaveBean("idGeneratorHealthIndicator");
+            assertThat(context).doesNotHaveBean("idGeneratorMeters");
         });
     }
 
