@@ -1,0 +1,43 @@
+package io.parley.localrun;
+
+import io.parley.testsupport.server.Ports;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ports of one local system. {@link #standard()} are the documented ones (docs/design.md);
+ * {@link #free()} picks unused ones so tests can run next to a developer's {@code ./parley run}.
+ */
+public record LocalPorts(int kafka, int kafkaController, int cassandra, int cassandraStorage, int discovery,
+                         int gateway, int api, List<Integer> chatNodes) {
+
+    public LocalPorts {
+        chatNodes = List.copyOf(chatNodes);
+    }
+
+    public static LocalPorts standard() {
+        return new LocalPorts(19092, 19093, 19042, 17000, 8761, 8080, 8091, List.of(8181, 8182));
+    }
+
+    public static LocalPorts free() {
+        int[] p = Ports.free(9);
+        return new LocalPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], List.of(p[7], p[8]));
+    }
+
+    /** Every port by what uses it, for "port in use" messages. */
+    Map<String, Integer> byOwner() {
+        Map<String, Integer> owners = new LinkedHashMap<>();
+        owners.put("kafka", kafka);
+        owners.put("kafka controller", kafkaController);
+        owners.put("cassandra (CQL)", cassandra);
+        owners.put("cassandra (storage)", cassandraStorage);
+        owners.put("discovery-service", discovery);
+        owners.put("gateway", gateway);
+        owners.put("api-service", api);
+        for (int i = 0; i < chatNodes.size(); i++) {
+            owners.put("chat-service node " + (i + 1), chatNodes.get(i));
+        }
+        return owners;
+    }
+}
