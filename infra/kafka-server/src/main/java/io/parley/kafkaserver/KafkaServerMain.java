@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Runs one real Kafka broker (KRaft; this JVM is broker and controller) bound to 127.0.0.1.
  *
- * <p>Usage: {@code KafkaServerMain --data-dir=<dir> --port=<client port> --controller-port=<port>}.
+ * <p>Usage: {@code KafkaServerMain --data-dir=<dir> --port=<client port> --controller-port=<port> [--parent-pid=<pid>]}.
  * The data dir keeps {@code server.properties} and the log dir, so a second start with the same
  * dir finds its topics again. Stop it with SIGTERM: Kafka's own shutdown hook closes the logs.
  *
@@ -32,6 +32,8 @@ public final class KafkaServerMain {
         Path dataDir = Path.of(required(options, "data-dir")).toAbsolutePath();
         int port = Integer.parseInt(required(options, "port"));
         int controllerPort = Integer.parseInt(required(options, "controller-port"));
+
+        exitWithParent(options.get("parent-pid"));
 
         Path logDir = dataDir.resolve("kafka-logs");
         Files.createDirectories(logDir);
@@ -86,12 +88,29 @@ public final class KafkaServerMain {
                 + "\n";
     }
 
+    /**
+     * With {@code --parent-pid=<pid>}, this server stops (normally, through its shutdown hooks) when
+     * the process that launched it ends, even if that process was killed with SIGKILL and never ran
+     * its own clean-up: no orphaned servers holding ports and memory after a crashed test run.
+     */
+    private static void exitWithParent(String parentPid) {
+        if (parentPid == null || parentPid.isBlank()) {
+            return;
+        }
+        ProcessHandle.of(Long.parseLong(parentPid)).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(() -> {
+                    System.err.println("Parent process " + parentPid + " ended; stopping");
+                    System.exit(0);
+                }),
+                () -> System.exit(0));
+    }
+
     static Map<String, String> parseOptions(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("Expected --name=value, got: " + arg
-                        + "\nUsage: KafkaServerMain --data-dir=<dir> --port=<port> --controller-port=<port>");
+                        + "\nUsage: KafkaServerMain --data-dir=<dir> --port=<port> --controller-port=<port> [--parent-pid=<pid>]");
             }
             int eq = arg.indexOf('=');
             options.put(arg.substring(2, eq), arg.substring(eq + 1));
@@ -103,7 +122,7 @@ public final class KafkaServerMain {
         String value = options.get(name);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("Missing --" + name
-                    + "=…\nUsage: KafkaServerMain --data-dir=<dir> --port=<port> --controller-port=<port>");
+                    + "=…\nUsage: KafkaServerMain --data-dir=<dir> --port=<port> --controller-port=<port> [--parent-pid=<pid>]");
         }
         return value;
     }
