@@ -74,6 +74,14 @@ public final class LocalSystem implements AutoCloseable {
             }
         }
 
+        /**
+         * Tests that restart the whole system on the same data: free ports, and {@code dataDir}
+         * is kept on close (the caller owns it, and deletes it when done).
+         */
+        public static Options forTests(Path dataDir) {
+            return new Options(dataDir, LocalPorts.free(), true, true, System.out);
+        }
+
         public Options withDataDir(Path dir) {
             return new Options(dir, ports, keepData, withServices, progress);
         }
