@@ -330,7 +330,7 @@ public final class LocalSystem implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         out.append("\n========================================================================\n");
         out.append(options.withServices() ? " Parley is up" : " Parley's infrastructure is up (no services)");
-        out.append(startupTime == null ? "" : String.format(" (cold start %.1f s)", startupTime.toMillis() / 1000.0));
+        out.append(startupTime == null ? "" : String.format(" (started in %.1f s)", startupTime.toMillis() / 1000.0));
         out.append("\n------------------------------------------------------------------------\n");
         if (options.withServices()) {
             out.append(" gateway (public entry)  ").append(gatewayUrl()).append('\n');
