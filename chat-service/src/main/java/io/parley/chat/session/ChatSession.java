@@ -2,6 +2,8 @@ package io.parley.chat.session;
 
 import io.parley.common.protocol.ServerFrame;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,13 @@ public final class ChatSession {
     private final Lane lane;
     private final FrameCodec codec;
     private final AtomicInteger pendingFrames = new AtomicInteger();
+    /**
+     * Per conversation, the highest seq this session has been sent (live or in a sync answer).
+     * Fan-out is at least once (a retried Kafka record or a client's re-published send routes the
+     * same message again), and live deliveries of one conversation arrive in seq order, so a live
+     * message at or below this mark is one the device already has: it is dropped here, not shown twice.
+     */
+    private final Map<Long, Long> sentUpTo = new ConcurrentHashMap<>();
     private volatile long lastHeardMillis;
 
     ChatSession(String id, long userId, WebSocketSession socket, Lane lane, FrameCodec codec, long now) {
@@ -89,6 +98,12 @@ public final class ChatSession {
         if (!socket.isOpen()) {
             return;
         }
+        if (frame instanceof ServerFrame.Message live && !advance(live.message())) {
+            return;
+        }
+        if (frame instanceof ServerFrame.SyncResult synced) {
+            synced.messages().forEach(this::advance);
+        }
         try {
             socket.sendMessage(new TextMessage(codec.write(frame)));
         } catch (IOException | RuntimeException e) {
@@ -96,6 +111,14 @@ public final class ChatSession {
             log.debug("write to session {} failed: {}", id, e.toString());
             close(CloseStatus.SESSION_NOT_RELIABLE);
         }
+    }
+
+    /** Raises the conversation's mark to this message; false if the session already had it. */
+    private boolean advance(ServerFrame.WireMessage message) {
+        long conversationId = Long.parseLong(message.conversationId());
+        long before = sentUpTo.getOrDefault(conversationId, 0L);
+        sentUpTo.merge(conversationId, message.seq(), Math::max);
+        return message.seq() > before;
     }
 
     void heard(long now) {
