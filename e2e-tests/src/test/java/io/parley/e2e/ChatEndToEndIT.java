@@ -1,0 +1,245 @@
+package io.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.parley.common.protocol.ClientFrame;
+import io.parley.common.protocol.ServerFrame;
+import io.parley.common.protocol.ServerFrame.Ack;
+import io.parley.common.protocol.ServerFrame.Message;
+import io.parley.common.protocol.ServerFrame.SyncResult;
+import io.parley.common.protocol.ServerFrame.WireMessage;
+import io.parley.localrun.LocalSystem;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole system as `./parley run` starts it (real Kafka, real Cassandra, discovery, api-service,
+ * gateway, two chat nodes, each its own process), driven the way the protocol page tells a client
+ * author to drive it. Alice is on chat node 1 with two devices, Bob on chat node 2.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChatEndToEndIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final List<ChatConnection> connections = new ArrayList<>();
+
+    private Path dataDir;
+    private LocalSystem system;
+    private ParleyClient client;
+    private ParleyClient.Session alice;
+    private ParleyClient.Session bob;
+    private String conversationId;
+
+    @BeforeAll
+    void startSystem() throws Exception {
+        dataDir = Files.createTempDirectory("parley-e2e");
+        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir));
+        client = new ParleyClient(http, system.gatewayUrl());
+        alice = client.signUpAndLogin("alice_" + suffix, "Alice");
+        bob = client.signUpAndLogin("bob_" + suffix, "Bob");
+    }
+
+    @AfterAll
+    void stopSystem() {
+        connections.forEach(ChatConnection::close);
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upgradeWithoutValidTokenIsRefusedWith401() {
+        String wsUrl = wsUrl(0);
+        assertThatThrownBy(() -> http.newWebSocketBuilder()
+                .buildAsync(URI.create(wsUrl), new java.net.http.WebSocket.Listener() { }).join())
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> ChatConnection.open(http, wsUrl, "not-a-jwt"))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class);
+    }
+
+    @Test
+    @Order(2)
+    void discoveryNamesOneOfTheChatNodes() {
+        ParleyClient.Response answer = client.chatServer(alice);
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(List.of(wsUrl(0), wsUrl(1))).contains(answer.body().get("url").asString());
+        assertThat(client.get("/api/discovery/chat-server", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(3)
+    void messageCrossesNodesAndEchoesToTheSendersOtherDevice() {
+        ChatConnection alicePhone = connect(0, alice);
+        ChatConnection aliceLaptop = connect(1, alice);
+        ChatConnection bobPhone = connect(1, bob);
+
+        alicePhone.send(new ClientFrame.Send("c-hello", null, bob.userId(), "Hello Bob 👋"));
+        Ack ack = alicePhone.await(Ack.class);
+        assertThat(ack.id()).isEqualTo("c-hello");
+        assertThat(ack.messageId()).matches("\\d+");
+        conversationId = ack.conversationId();
+
+        WireMessage atBob = bobPhone.await(Message.class).message();
+        assertThat(atBob.messageId()).isEqualTo(ack.messageId());
+        assertThat(atBob.text()).isEqualTo("Hello Bob 👋");
+        assertThat(atBob.senderId()).isEqualTo(alice.userId());
+        assertThat(atBob.seq()).isEqualTo(1);
+
+        WireMessage echo = aliceLaptop.await(Message.class).message();
+        assertThat(echo.messageId()).isEqualTo(ack.messageId());
+        assertThat(alicePhone.drain(Duration.ofSeconds(2)))
+                .as("the sending device has its ack and gets no echo of its own message")
+                .noneMatch(Message.class::isInstance);
+
+        JsonNode history = client.history(bob, conversationId, "").body();
+        assertThat(texts(history)).containsExactly("Hello Bob 👋");
+    }
+
+    @Test
+    @Order(4)
+    void retryWithTheSameClientIdReturnsTheSameAckAndNoSecondMessage() {
+        ChatConnection alicePhone = connect(0, alice);
+        ChatConnection bobPhone = connect(1, bob);
+
+        alicePhone.send(new ClientFrame.Send("c-retry", conversationId, null, "only once"));
+        Ack first = alicePhone.await(Ack.class);
+        alicePhone.send(new ClientFrame.Send("c-retry", conversationId, null, "only once"));
+        Ack second = alicePhone.await(Ack.class);
+        assertThat(second).isEqualTo(first);
+
+        assertThat(bobPhone.await(Message.class).message().messageId()).isEqualTo(first.messageId());
+        assertThat(bobPhone.drain(Duration.ofSeconds(3))).noneMatch(Message.class::isInstance);
+        assertThat(texts(client.history(alice, conversationId, "").body()))
+                .containsExactly("only once", "Hello Bob 👋");
+    }
+
+    @Test
+    @Order(5)
+    void offlineRecipientSyncsExactlyWhatItMissed() {
+        ChatConnection bobPhone = connect(1, bob);
+        bobPhone.send(new ClientFrame.Sync(Map.of(), 100));
+        List<WireMessage> everything = bobPhone.await(SyncResult.class).messages();
+        long cursor = everything.stream().mapToLong(WireMessage::seq).max().orElseThrow();
+        bobPhone.close();
+
+        ChatConnection alicePhone = connect(0, alice);
+        List<String> missedIds = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            alicePhone.send(new ClientFrame.Send("c-missed-" + i, conversationId, null, "while you were away " + i));
+            missedIds.add(alicePhone.await(Ack.class).messageId());
+        }
+
+        ChatConnection bobAgain = connect(1, bob);
+        bobAgain.send(new ClientFrame.Sync(Map.of(conversationId, Long.toString(cursor)), 100));
+        SyncResult synced = bobAgain.await(SyncResult.class);
+        assertThat(synced.more()).isFalse();
+        assertThat(synced.messages()).allMatch(message -> message.seq() > cursor);
+
+        // An acked message may still be on its way to the store when the device syncs; it then
+        // arrives live. A client merges both by seq, as docs/protocol.md tells it to.
+        Map<Long, WireMessage> held = new TreeMap<>();
+        synced.messages().forEach(message -> held.put(message.seq(), message));
+        while (held.size() < missedIds.size()) {
+            WireMessage live = bobAgain.await(Message.class).message();
+            held.putIfAbsent(live.seq(), live);
+        }
+        assertThat(held.keySet()).containsExactly(cursor + 1, cursor + 2, cursor + 3);
+        assertThat(held.values()).extracting(WireMessage::messageId).containsExactlyElementsOf(missedIds);
+        assertThat(bobAgain.drain(Duration.ofSeconds(2)))
+                .as("nothing beyond what was missed, and no missed message a second time")
+                .noneMatch(Message.class::isInstance);
+    }
+
+    @Test
+    @Order(6)
+    void badFramesGetAnErrorNamingTheProblemAndChangeNothing() {
+        ChatConnection alicePhone = connect(0, alice);
+        int before = texts(client.history(alice, conversationId, "").body()).size();
+
+        alicePhone.sendRaw("this is not json");
+        assertThat(alicePhone.await(ServerFrame.Error.class).code()).isEqualTo("invalid_frame");
+
+        alicePhone.sendRaw("{\"type\":\"teleport\"}");
+        assertThat(alicePhone.await(ServerFrame.Error.class).code()).isEqualTo("invalid_frame");
+
+        alicePhone.send(new ClientFrame.Send("c-missing-text", conversationId, null, null));
+        ServerFrame.Error missing = alicePhone.await(ServerFrame.Error.class);
+        assertThat(missing.code()).isEqualTo("missing_field");
+        assertThat(missing.field()).isEqualTo("text");
+
+        alicePhone.send(new ClientFrame.Send(null, conversationId, null, "no client id"));
+        assertThat(alicePhone.await(ServerFrame.Error.class).field()).isEqualTo("id");
+
+        alicePhone.send(new ClientFrame.Send("c-too-long", conversationId, null, "x".repeat(4001)));
+        assertThat(alicePhone.await(ServerFrame.Error.class).code()).isEqualTo("text_too_long");
+
+        alicePhone.sendRaw("{\"type\":\"send\",\"id\":\"c-huge\",\"to\":\"" + bob.userId() + "\",\"text\":\""
+                + "y".repeat(20_000) + "\"}");
+        assertThat(alicePhone.await(ServerFrame.Error.class).code()).isEqualTo("frame_too_large");
+
+        alicePhone.send(new ClientFrame.Send("c-nobody", null, "123456789", "hello?"));
+        assertThat(alicePhone.await(ServerFrame.Error.class).code()).isEqualTo("unknown_recipient");
+
+        alicePhone.send(new ClientFrame.Send("c-after-errors", conversationId, null, "still works"));
+        assertThat(alicePhone.await(Ack.class).id()).isEqualTo("c-after-errors");
+        assertThat(texts(client.history(alice, conversationId, "").body()))
+                .hasSize(before + 1)
+                .first().isEqualTo("still works");
+    }
+
+    @Test
+    @Order(7)
+    void historySurvivesARestartOfTheWholeSystem() {
+        List<String> before = texts(client.history(alice, conversationId, "").body());
+        connections.forEach(ChatConnection::close);
+        connections.clear();
+        system.close();
+
+        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir));
+        client = new ParleyClient(http, system.gatewayUrl());
+        alice = client.login("alice_" + suffix, "correct horse battery");
+        assertThat(texts(client.history(alice, conversationId, "").body())).isEqualTo(before);
+    }
+
+    private ChatConnection connect(int node, ParleyClient.Session who) {
+        ChatConnection connection = ChatConnection.open(http, wsUrl(node), who.token());
+        connection.await(ServerFrame.Welcome.class);
+        connections.add(connection);
+        return connection;
+    }
+
+    private String wsUrl(int node) {
+        return system.chatNodeUrls().get(node).replaceFirst("^http", "ws") + "/ws/v1";
+    }
+
+    private static List<String> texts(JsonNode history) {
+        List<String> texts = new ArrayList<>();
+        history.get("messages").forEach(message -> texts.add(message.get("text").asString()));
+        return texts;
+    }
+}
