@@ -1,0 +1,67 @@
+package io.parley.push.web;
+
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Problem-detail bodies for the 401 and 403 that Spring Security answers before any controller
+ * runs (so {@link ApiExceptionHandler} never sees them). The bearer-token handlers still set the
+ * status and the {@code WWW-Authenticate} header RFC 6750 asks for; this adds the body.
+ */
+@Component
+public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+    private final AuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
+    private final AccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
+    private final JsonMapper jsonMapper;
+
+    ProblemResponses(JsonMapper jsonMapper) {
+        this.jsonMapper = jsonMapper;
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response,
+            AuthenticationException authException) throws IOException, ServletException {
+        bearerEntryPoint.commence(request, response, authException);
+        boolean tokenPresent = request.getHeader("Authorization") != null;
+        write(request, response, HttpStatus.UNAUTHORIZED, tokenPresent
+                ? "The bearer token is invalid or has expired; log in again (POST /api/auth/login)."
+                : "Authentication required: send 'Authorization: Bearer <token>' (get one from POST /api/auth/login).");
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response,
+            AccessDeniedException accessDeniedException) throws IOException, ServletException {
+        bearerAccessDenied.handle(request, response, accessDeniedException);
+        write(request, response, HttpStatus.FORBIDDEN, "You are not allowed to do this.");
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
+            throws IOException {
+        // Same members, same order as Spring's ProblemDetail serialization.
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", status.getReasonPhrase());
+        problem.put("status", status.value());
+        problem.put("detail", detail);
+        problem.put("instance", request.getRequestURI());
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        jsonMapper.writeValue(response.getOutputStream(), problem);
+    }
+}
