@@ -10,19 +10,25 @@ import java.util.Map;
  * {@link #free()} picks unused ones so tests can run next to a developer's {@code ./parley run}.
  */
 public record LocalPorts(int kafka, int kafkaController, int cassandra, int cassandraStorage, int discovery,
-                         int gateway, int api, List<Integer> chatNodes) {
+                         int gateway, int api, List<Integer> chatNodes, int push) {
 
     public LocalPorts {
         chatNodes = List.copyOf(chatNodes);
     }
 
+    /** The ports as they were before push-service existed; push-service gets a free port. */
+    public LocalPorts(int kafka, int kafkaController, int cassandra, int cassandraStorage, int discovery,
+                      int gateway, int api, List<Integer> chatNodes) {
+        this(kafka, kafkaController, cassandra, cassandraStorage, discovery, gateway, api, chatNodes, Ports.free(1)[0]);
+    }
+
     public static LocalPorts standard() {
-        return new LocalPorts(19092, 19093, 19042, 17000, 8761, 8080, 8091, List.of(8181, 8182));
+        return new LocalPorts(19092, 19093, 19042, 17000, 8761, 8080, 8091, List.of(8181, 8182), 8093);
     }
 
     public static LocalPorts free() {
-        int[] p = Ports.free(9);
-        return new LocalPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], List.of(p[7], p[8]));
+        int[] p = Ports.free(10);
+        return new LocalPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], List.of(p[7], p[8]), p[9]);
     }
 
     /** Every port by what uses it, for "port in use" messages. */
@@ -38,6 +44,7 @@ public record LocalPorts(int kafka, int kafkaController, int cassandra, int cass
         for (int i = 0; i < chatNodes.size(); i++) {
             owners.put("chat-service node " + (i + 1), chatNodes.get(i));
         }
+        owners.put("push-service", push);
         return owners;
     }
 }

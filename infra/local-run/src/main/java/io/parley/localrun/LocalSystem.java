@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * The whole Parley system on one machine, as child processes: Kafka and Cassandra (real servers
- * from Maven Central), the schema, discovery-service, api-service, gateway and two chat-service
- * nodes (their Spring Boot jars). {@code ./parley run} and the end-to-end tests both use it.
+ * from Maven Central), the schema, discovery-service, api-service, gateway, two chat-service
+ * nodes and push-service (their Spring Boot jars). {@code ./parley run} and the end-to-end tests both use it.
  *
  * <p>{@link #start} returns when the system is <em>usable</em>, not merely started: every
  * service's {@code /actuator/health} is UP, the gateway routes to api-service
@@ -179,6 +179,7 @@ public final class LocalSystem implements AutoCloseable {
 
         if (options.withServices()) {
             startService(ServiceKind.API, -1);
+            startService(ServiceKind.PUSH, -1);
             for (int i = 0; i < chatNodes.length; i++) {
                 startService(ServiceKind.CHAT, i);
             }
@@ -196,6 +197,11 @@ public final class LocalSystem implements AutoCloseable {
             awaitUntil(serviceNamed("gateway"), "the gateway to route to api-service (GET " + gatewayUrl() + "/api/auth/jwks)",
                     () -> Http.isOk(gatewayUrl() + "/api/auth/jwks"));
             progress("gateway routes to api-service");
+            // push-service answers 401 to an anonymous call; the gateway's fallback (no instance yet) is a 503.
+            awaitUntil(serviceNamed("push-service"), "the gateway to route to push-service (GET " + gatewayUrl()
+                    + "/api/push/devices answers 401)", () -> Http.get(gatewayUrl() + "/api/push/devices")
+                    .filter(r -> r.status() == 401).isPresent());
+            progress("gateway routes to push-service");
             for (int i = 0; i < chatNodes.length; i++) {
                 awaitChatNodeAvailable(i);
             }
@@ -216,6 +222,10 @@ public final class LocalSystem implements AutoCloseable {
 
     public String apiServiceUrl() {
         return "http://127.0.0.1:" + ports.api();
+    }
+
+    public String pushServiceUrl() {
+        return "http://127.0.0.1:" + ports.push();
     }
 
     /** HTTP base URLs of the chat nodes, node 0 first. */
@@ -337,6 +347,8 @@ public final class LocalSystem implements AutoCloseable {
             out.append(" API docs (Swagger UI)   ").append(gatewayUrl()).append("/api/docs  (OpenAPI: ")
                     .append(apiServiceUrl()).append("/api/openapi)\n");
             out.append(" api-service             ").append(apiServiceUrl()).append('\n');
+            out.append(" push-service            ").append(pushServiceUrl())
+                    .append("  (FCM or log-only sink: see its /actuator/health)\n");
             out.append(" discovery (Eureka)      ").append(discoveryUrl()).append("  (chat nodes: ")
                     .append(discoveryUrl()).append("/internal/chat-nodes)\n");
             for (int i = 0; i < chatNodes.length; i++) {
@@ -359,7 +371,8 @@ public final class LocalSystem implements AutoCloseable {
         DISCOVERY("discovery-service", 256),
         GATEWAY("gateway", 256),
         API("api-service", 320),
-        CHAT("chat-service", 384);
+        CHAT("chat-service", 384),
+        PUSH("push-service", 320);
 
         final String module;
         final int heapMb;
@@ -390,6 +403,7 @@ public final class LocalSystem implements AutoCloseable {
             case GATEWAY -> ports.gateway();
             case API -> ports.api();
             case CHAT -> ports.chatNodes().get(chatIndex);
+            case PUSH -> ports.push();
         };
         List<String> command = new ArrayList<>(List.of(
                 Jdks.current().toString(),
@@ -437,6 +451,7 @@ public final class LocalSystem implements AutoCloseable {
             case "discovery-service" -> ports.discovery();
             case "gateway" -> ports.gateway();
             case "api-service" -> ports.api();
+            case "push-service" -> ports.push();
             default -> ports.chatNodes().get(Integer.parseInt(service.name().substring("chat-".length())) - 1);
         };
     }

@@ -50,12 +50,13 @@ class LocalSystemTest {
     @Test
     void freePortsAreDistinctAndStandardPortsAreTheDocumentedOnes() {
         LocalPorts free = LocalPorts.free();
-        assertThat(free.byOwner().values()).doesNotHaveDuplicates().hasSize(9);
+        assertThat(free.byOwner().values()).doesNotHaveDuplicates().hasSize(10);
 
         LocalPorts standard = LocalPorts.standard();
         assertThat(standard.byOwner()).containsEntry("gateway", 8080).containsEntry("kafka", 19092)
                 .containsEntry("cassandra (CQL)", 19042).containsEntry("discovery-service", 8761)
-                .containsEntry("api-service", 8091).containsEntry("chat-service node 2", 8182);
+                .containsEntry("api-service", 8091).containsEntry("chat-service node 2", 8182)
+                .containsEntry("push-service", 8093);
     }
 
     private LocalSystem.Options options() {
