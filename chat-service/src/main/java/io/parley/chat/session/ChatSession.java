@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
@@ -36,6 +37,7 @@ public final class ChatSession {
      */
     private final Map<Long, Long> sentUpTo = new ConcurrentHashMap<>();
     private volatile long lastHeardMillis;
+    private volatile boolean welcomed;
 
     ChatSession(String id, long userId, WebSocketSession socket, Lane lane, FrameCodec codec, long now) {
         this.id = id;
@@ -62,6 +64,22 @@ public final class ChatSession {
      */
     public void deliver(ServerFrame frame) {
         if (!lane.offer(() -> write(frame), MAX_QUEUED_TASKS)) {
+            log.info("session {} of user {} reads too slowly; disconnecting", id, userId);
+            close(CloseStatus.SESSION_NOT_RELIABLE);
+        }
+    }
+
+    /**
+     * Like {@link #deliver}, but the frame is made when the lane gets to it (null: nothing to
+     * write), so a caller can keep folding updates into it while it waits (presence coalescing).
+     */
+    public void deliverLatest(Supplier<ServerFrame> frame) {
+        if (!lane.offer(() -> {
+            ServerFrame latest = frame.get();
+            if (latest != null) {
+                write(latest);
+            }
+        }, MAX_QUEUED_TASKS)) {
             log.info("session {} of user {} reads too slowly; disconnecting", id, userId);
             close(CloseStatus.SESSION_NOT_RELIABLE);
         }
@@ -119,6 +137,15 @@ public final class ChatSession {
         long before = sentUpTo.getOrDefault(conversationId, 0L);
         sentUpTo.merge(conversationId, message.seq(), Math::max);
         return message.seq() > before;
+    }
+
+    void markWelcomed() {
+        welcomed = true;
+    }
+
+    /** Whether the session got its welcome (it was registered and counts as a live session). */
+    boolean welcomed() {
+        return welcomed;
     }
 
     void heard(long now) {

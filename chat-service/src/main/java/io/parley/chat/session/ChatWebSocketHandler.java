@@ -2,6 +2,7 @@ package io.parley.chat.session;
 
 import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.chat.config.ChatSettings;
+import io.parley.chat.presence.Presence;
 import io.parley.chat.send.MessageAccepts;
 import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
@@ -42,6 +43,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final DeliveryReadiness readiness;
     private final MessageAccepts accepts;
     private final SyncFrames syncs;
+    private final Presence presence;
     private final IdGenerator ids;
     private final Clock clock;
     private final ChatSettings settings;
@@ -49,13 +51,14 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final FrameCodec codec = new FrameCodec();
 
     ChatWebSocketHandler(SessionRegistry registry, SessionStore store, DeliveryReadiness readiness,
-                         MessageAccepts accepts, SyncFrames syncs, IdGenerator ids, Clock clock,
+                         MessageAccepts accepts, SyncFrames syncs, Presence presence, IdGenerator ids, Clock clock,
                          ChatSettings settings, @Qualifier("sessionWorkers") ExecutorService workers) {
         this.registry = registry;
         this.store = store;
         this.readiness = readiness;
         this.accepts = accepts;
         this.syncs = syncs;
+        this.presence = presence;
         this.ids = ids;
         this.clock = clock;
         this.settings = settings;
@@ -107,6 +110,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         session.write(new ServerFrame.Welcome(PROTOCOL_VERSION, session.id(), Long.toString(session.userId()),
                 settings.nodeId(), settings.maxFrameBytes(), settings.maxTextLength(),
                 (int) settings.heartbeatInterval().toSeconds()));
+        session.markWelcomed();
+        presence.opened(session);
     }
 
     @Override
@@ -135,6 +140,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             submit(session, () -> accepts.accept(session.userId(), session.id(), send), send.id());
         } else if (frame instanceof ClientFrame.Sync sync) {
             submit(session, () -> syncs.answer(session.userId(), sync), null);
+        } else {
+            submit(session, () -> presence.answer(session, frame), null);
         }
     }
 
@@ -161,7 +168,13 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         ChatSession session = registry.remove(socket.getId());
         if (session != null) {
             // On the lane: after the registration, never before it (else a stale row would stay for a TTL).
-            session.onLane(() -> store.unregisterAsync(session.userId(), session.id()));
+            session.onLane(() -> {
+                store.unregisterAsync(session.userId(), session.id());
+                // Only a welcomed session counted as present; this runs after the welcome if any.
+                if (session.welcomed()) {
+                    presence.closed(session);
+                }
+            });
         }
     }
 

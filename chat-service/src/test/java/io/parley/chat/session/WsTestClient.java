@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +22,12 @@ public final class WsTestClient implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(60);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ScheduledExecutorService PINGER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "ws-test-pinger");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile ScheduledFuture<?> pinging;
 
     private final WebSocket socket;
     private final BlockingQueue<JsonNode> frames;
@@ -55,7 +64,8 @@ public final class WsTestClient implements AutoCloseable {
         return welcome;
     }
 
-    public void send(String text) {
+    /** One send at a time: the JDK client refuses a send while another is pending (pings run too). */
+    public synchronized void send(String text) {
         socket.sendText(text, true).join();
     }
 
@@ -75,6 +85,38 @@ public final class WsTestClient implements AutoCloseable {
         return frame;
     }
 
+    /**
+     * Sends {@code ping} at this interval until closed, like a real client's heartbeat (for tests
+     * with a short idle timeout). Read with {@link #nextIgnoringPongs} then.
+     */
+    public void pingEvery(Duration interval) {
+        pinging = PINGER.scheduleWithFixedDelay(() -> {
+            try {
+                send("{\"type\":\"ping\"}");
+            } catch (RuntimeException e) {
+                // closed meanwhile
+            }
+        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The next frame of this type, skipping {@code pong} frames. */
+    public JsonNode nextIgnoringPongs(String type) throws InterruptedException {
+        while (true) {
+            JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (frame == null) {
+                throw new AssertionError("no " + type + " frame within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
+            }
+            String actual = frame.path("type").asString();
+            if (actual.equals("pong")) {
+                continue;
+            }
+            if (!type.equals(actual)) {
+                throw new AssertionError("expected a " + type + " frame, got " + frame);
+            }
+            return frame;
+        }
+    }
+
     /** The close code the server sent, waiting for it. */
     public int awaitClose() throws Exception {
         return closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -86,6 +128,9 @@ public final class WsTestClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pinging != null) {
+            pinging.cancel(false);
+        }
         if (!closed.isDone()) {
             socket.abort();
         }

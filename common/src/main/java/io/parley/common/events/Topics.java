@@ -24,6 +24,17 @@ public final class Topics {
         return NODE_DELIVERIES_PREFIX + nodeId;
     }
 
+    private static final String NODE_PRESENCE_PREFIX = "parley.presence.node.";
+
+    /**
+     * {@link PresenceChanged} records for the sessions one chat node holds, keyed by the user whose
+     * presence changed. Separate from {@link #nodeDeliveries} so that a presence storm (a node
+     * restart reconnecting thousands of users) never queues in front of messages.
+     */
+    public static String nodePresence(String nodeId) {
+        return NODE_PRESENCE_PREFIX + nodeId;
+    }
+
     private Topics() {
     }
 }

@@ -2,6 +2,7 @@ package io.parley.common.protocol;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +13,10 @@ import java.util.Map;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = ClientFrame.Send.class, name = "send"),
         @JsonSubTypes.Type(value = ClientFrame.Sync.class, name = "sync"),
-        @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping")
+        @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
+        @JsonSubTypes.Type(value = ClientFrame.PresenceSubscribe.class, name = "presence_subscribe"),
+        @JsonSubTypes.Type(value = ClientFrame.PresenceQuery.class, name = "presence_query"),
+        @JsonSubTypes.Type(value = ClientFrame.PresenceSettings.class, name = "presence_settings")
 })
 public sealed interface ClientFrame {
 
@@ -33,5 +37,24 @@ public sealed interface ClientFrame {
 
     /** Heartbeat; answered by {@link ServerFrame.Pong}. */
     record Ping() implements ClientFrame {
+    }
+
+    /**
+     * Start (or, with {@code enabled = false}, stop) receiving pushed {@code presence} frames about
+     * this user's contacts: the members of their conversations of at most the push limit of members.
+     * Answered by a {@code presence} snapshot of those contacts (with {@code ref} = {@code id}).
+     */
+    record PresenceSubscribe(String id, Boolean enabled) implements ClientFrame {
+    }
+
+    /**
+     * Ask for the presence of specific users (the members a client shows, e.g. of a large group).
+     * Users who share no conversation with the asker are answered as {@code unknown}.
+     */
+    record PresenceQuery(String id, List<String> userIds) implements ClientFrame {
+    }
+
+    /** Hide (or show again) this user's presence: hidden users appear offline, with no last-seen time. */
+    record PresenceSettings(String id, Boolean hidden) implements ClientFrame {
     }
 }

@@ -13,7 +13,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerFrame.SyncResult.class, name = "sync_result"),
         @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
         @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
-        @JsonSubTypes.Type(value = ServerFrame.Reconnect.class, name = "reconnect")
+        @JsonSubTypes.Type(value = ServerFrame.Reconnect.class, name = "reconnect"),
+        @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
+        @JsonSubTypes.Type(value = ServerFrame.PresenceSettingsResult.class, name = "presence_settings")
 })
 public sealed interface ServerFrame {
 
@@ -52,5 +54,25 @@ public sealed interface ServerFrame {
     /** A message on the wire; ids as decimal strings. */
     record WireMessage(String messageId, String conversationId, long seq, String senderId,
                        String clientMessageId, String text, long sentAt) {
+    }
+
+    /**
+     * Presence of some users: the answer to {@code presence_query} or {@code presence_subscribe}
+     * ({@code ref} = the request's id), or pushed changes (no {@code ref}). Later frames supersede
+     * earlier ones for the same user.
+     */
+    record Presence(String ref, List<UserPresence> users) implements ServerFrame {
+    }
+
+    /**
+     * One user's presence as the receiving user may see it. {@code status} is {@code online},
+     * {@code offline} or {@code unknown} (not someone you share a conversation with);
+     * {@code lastSeen} (epoch ms) only for offline users who do not hide their presence.
+     */
+    record UserPresence(String userId, String status, Long lastSeen) {
+    }
+
+    /** The presence settings now in force for this user (answer to {@code presence_settings}). */
+    record PresenceSettingsResult(String ref, boolean hidden) implements ServerFrame {
     }
 }
