@@ -24,4 +24,16 @@ public class Conversations {
     public boolean isMember(long conversationId, long userId) {
         return repository.isMember(conversationId, userId);
     }
+
+    /** The seqs a user may read in a conversation, inclusive; empty when they may read nothing. */
+    public record Readable(long firstSeq, long lastSeq) {
+    }
+
+    /**
+     * What the user may read: members from the seq they joined at; a member removed from a group
+     * up to (and including) the message that removed them, never what was written after.
+     */
+    public Optional<Readable> readable(long conversationId, long userId) {
+        return repository.readable(conversationId, userId);
+    }
 }

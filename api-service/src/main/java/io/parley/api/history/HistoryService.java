@@ -9,10 +9,12 @@ import org.springframework.stereotype.Service;
 class HistoryService {
 
     private final Conversations conversations;
+    private final MessageReader messages;
     private final HistoryPager pager;
 
     HistoryService(Conversations conversations, MessageReader messages) {
         this.conversations = conversations;
+        this.messages = messages;
         this.pager = new HistoryPager(messages);
     }
 
@@ -26,15 +28,18 @@ class HistoryService {
         if (before != null && after != null) {
             throw ApiException.badRequest("after", "use either 'before' or 'after', not both");
         }
-        if (!conversations.isMember(conversationId, callerId)) {
-            throw ApiException.notFound("Conversation " + conversationId + " not found.");
-        }
+        Conversations.Readable readable = conversations.readable(conversationId, callerId)
+                .orElseThrow(() -> ApiException.notFound("Conversation " + conversationId + " not found."));
+        HistoryPager pager = readable.firstSeq() <= 1 && readable.lastSeq() == Long.MAX_VALUE
+                ? this.pager
+                : new HistoryPager(new ClippedReader(messages, readable.firstSeq(), readable.lastSeq()));
         if (after != null) {
-            return pager.after(conversationId, after, limit);
+            return pager.after(conversationId, Math.max(after, readable.firstSeq() - 1), limit);
         }
-        if (before != null) {
-            return pager.before(conversationId, before, limit);
+        HistoryPage page = before != null ? pager.before(conversationId, before, limit) : pager.latest(conversationId, limit);
+        if (page.nextBefore() != null && page.nextBefore() <= readable.firstSeq()) {
+            return new HistoryPage(page.messages(), null, null); // nothing older may be read
         }
-        return pager.latest(conversationId, limit);
+        return page;
     }
 }

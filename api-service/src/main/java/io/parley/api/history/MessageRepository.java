@@ -3,6 +3,8 @@ package io.parley.api.history;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.common.events.MessageKind;
+import io.parley.common.protocol.ServerFrame.SystemPayload;
 import io.parley.common.protocol.ServerFrame.WireMessage;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +15,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class MessageRepository implements MessageReader {
 
-    private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at";
+    private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at, "
+            + "kind, system_event, system_actor_id, system_target_ids, system_name, system_role";
 
     private final CqlSession session;
     private final PreparedStatement selectHighest;
@@ -51,6 +54,7 @@ class MessageRepository implements MessageReader {
         String conversation = Long.toString(conversationId);
         for (Row row : session.execute(statement.bind(conversationId, bucket, seq, limit))) {
             Instant sentAt = row.getInstant("sent_at");
+            String kind = MessageKind.orText(row.getString("kind"));
             messages.add(new WireMessage(
                     Long.toString(row.getLong("message_id")),
                     conversation,
@@ -58,8 +62,18 @@ class MessageRepository implements MessageReader {
                     Long.toString(row.getLong("sender_id")),
                     row.getString("client_message_id"),
                     row.getString("body"),
-                    sentAt == null ? 0 : sentAt.toEpochMilli()));
+                    sentAt == null ? 0 : sentAt.toEpochMilli(),
+                    kind,
+                    MessageKind.SYSTEM.equals(kind) ? system(row) : null));
         }
         return messages;
+    }
+
+    /** The structured content of a system message row, ids as decimal strings (as on the socket). */
+    private static SystemPayload system(Row row) {
+        List<Long> targets = row.getList("system_target_ids", Long.class);
+        return new SystemPayload(row.getString("system_event"), Long.toString(row.getLong("system_actor_id")),
+                targets == null ? List.of() : targets.stream().map(String::valueOf).toList(),
+                row.getString("system_name"), row.getString("system_role"));
     }
 }

@@ -26,6 +26,15 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.CONFLICT, message, null);
     }
 
+    public static ApiException forbidden(String message) {
+        return new ApiException(HttpStatus.FORBIDDEN, message, null);
+    }
+
+    /** A dependency (Kafka) did not answer in time; nothing was changed, the client may retry. */
+    public static ApiException unavailable(String message) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, message, null);
+    }
+
     public static ApiException unauthorized(String message) {
         return new ApiException(HttpStatus.UNAUTHORIZED, message, null);
     }

@@ -48,6 +48,14 @@ public final class ApiClient {
         return sendJson("PATCH", path, toJson(body), token);
     }
 
+    public Response put(String path, Object body, String token) {
+        return sendJson("PUT", path, toJson(body), token);
+    }
+
+    public Response delete(String path, String token) {
+        return send(request(path, token).DELETE());
+    }
+
     public Response sendJson(String method, String path, String rawBody, String token) {
         return send(request(path, token).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(rawBody)));

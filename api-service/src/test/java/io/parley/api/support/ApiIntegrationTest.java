@@ -9,12 +9,16 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Base of the integration tests: the whole service on a random port, on a real Cassandra with
- * the schema applied (no Kafka: api-service does not use it). One Spring context, shared by every
+ * the schema applied, and a real Kafka (group changes are published to it). One Spring context, shared by every
  * subclass through the test context cache.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false",
-        "parley.auth.bcrypt-strength=4"})
+        "parley.auth.bcrypt-strength=4",
+        // Group ITs: a small limit to test it, and no sequencer runs here (chat-service applies
+        // changes), so changes answer at once with 202 instead of waiting for it.
+        "parley.groups.max-members=4",
+        "parley.groups.apply-wait=0s"})
 public abstract class ApiIntegrationTest {
 
     @LocalServerPort
@@ -23,8 +27,9 @@ public abstract class ApiIntegrationTest {
     protected ApiClient api;
 
     @DynamicPropertySource
-    static void cassandra(DynamicPropertyRegistry registry) {
+    static void infrastructure(DynamicPropertyRegistry registry) {
         RealInfrastructure.registerCassandra(registry);
+        RealInfrastructure.registerKafka(registry); // group changes are published as system messages
     }
 
     @BeforeEach

@@ -34,6 +34,7 @@ public class Conversations {
     private final ConcurrentHashMap<Long, CachedMembers> membersCache = new ConcurrentHashMap<>();
 
     private final PreparedStatement selectMembers;
+    private final PreparedStatement selectMember;
     private final PreparedStatement selectUser;
     private final PreparedStatement selectDirect;
     private final PreparedStatement claimDirect;
@@ -47,6 +48,8 @@ public class Conversations {
         this.clock = clock;
         this.cacheTtlMillis = settings.membershipCacheTtl().toMillis();
         this.selectMembers = session.prepare("SELECT user_id FROM conversation_members WHERE conversation_id = ?");
+        this.selectMember = session.prepare(
+                "SELECT user_id FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
         this.selectUser = session.prepare("SELECT user_id FROM users WHERE user_id = ?");
         this.selectDirect = session.prepare(
                 "SELECT conversation_id FROM direct_conversations WHERE user_low = ? AND user_high = ?");
@@ -60,13 +63,29 @@ public class Conversations {
                 "INSERT INTO user_conversations (user_id, conversation_id, joined_at) VALUES (?, ?, ?)");
     }
 
-    /** The members of a conversation; empty when it does not exist. */
+    /**
+     * The members of a conversation, possibly up to the cache TTL old; empty when it does not
+     * exist. Good for presence and other hints; never for deciding who may send or receive a
+     * message of a group (members change): use {@link #isMemberNow} and {@link #currentMembers}.
+     */
     public Set<Long> members(long conversationId) {
         long now = clock.millis();
         CachedMembers cached = membersCache.get(conversationId);
         if (cached != null && cached.expiresAt > now) {
             return cached.members;
         }
+        return currentMembers(conversationId);
+    }
+
+    /**
+     * The members as stored right now (one partition read; refreshes the cache). The sequencer
+     * reads this for every message's fan-out, after applying any membership change of earlier
+     * seqs, so a member removed at seq N receives nothing sequenced after N, whichever node
+     * sequences it (a cached set could be up to the TTL stale on a node that just took over the
+     * conversation's partition).
+     */
+    public Set<Long> currentMembers(long conversationId) {
+        long now = clock.millis();
         Set<Long> members = new HashSet<>();
         for (Row row : session.execute(selectMembers.bind(conversationId))) {
             members.add(row.getLong("user_id"));
@@ -81,6 +100,20 @@ public class Conversations {
 
     public boolean isMember(long conversationId, long userId) {
         return members(conversationId).contains(userId);
+    }
+
+    /**
+     * Whether the user is a member right now: one single-row read, never the cache, so a member
+     * removed from a group can no longer send the moment the removal is applied (not up to the
+     * cache TTL later). The send path uses this.
+     */
+    public boolean isMemberNow(long conversationId, long userId) {
+        return session.execute(selectMember.bind(conversationId, userId)).one() != null;
+    }
+
+    /** Drops the cached members of a conversation (its membership just changed). */
+    public void forget(long conversationId) {
+        membersCache.remove(conversationId);
     }
 
     public boolean userExists(long userId) {

@@ -74,7 +74,8 @@ public class MessageAccepts {
             conversationId = conversations.directConversation(senderId, send.to());
         } else {
             conversationId = send.conversationId();
-            if (!conversations.isMember(conversationId, senderId)) {
+            // Uncached: a member removed from a group must not send once the removal is applied.
+            if (!conversations.isMemberNow(conversationId, senderId)) {
                 return new ServerFrame.Error(SendErrors.UNKNOWN_CONVERSATION, "no such conversation",
                         send.clientId(), "conversationId");
             }

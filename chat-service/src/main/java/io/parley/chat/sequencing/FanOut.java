@@ -11,6 +11,7 @@ import io.parley.common.events.StoredMessage;
 import io.parley.common.events.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,7 +61,7 @@ class FanOut {
      * @param originSessionId the sender's session that submitted it (already acked; its node skips it)
      */
     void route(StoredMessage message, String originSessionId) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<Long, Set<String>> nodesByMember = locate(conversations.members(message.conversationId()), originSessionId);
+        Map<Long, Set<String>> nodesByMember = locate(recipients(message), originSessionId);
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (Route route : plan(message.senderId(), nodesByMember)) {
             String key = Long.toString(route.recipientId());
@@ -74,6 +75,21 @@ class FanOut {
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                 .get(settings.fanOutTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Who gets this message: the members as of its seq. Read uncached, after the sequencer applied
+     * every change of earlier seqs (and this one's), so a removed member gets nothing after its
+     * removal. The users a removal removes still get the removal itself, so their devices learn of it.
+     */
+    private Set<Long> recipients(StoredMessage message) {
+        Set<Long> members = conversations.currentMembers(message.conversationId());
+        if (message.hasSystemEvent() && message.system().removesMembers()) {
+            Set<Long> withRemoved = new LinkedHashSet<>(members);
+            withRemoved.addAll(message.system().targetIds());
+            return withRemoved;
+        }
+        return members;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.parley.chat.sequencing;
 
+import io.parley.chat.conversation.GroupMembership;
 import io.parley.chat.store.MessageStore;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.StoredMessage;
@@ -32,11 +33,13 @@ class SequencerListener {
     private final Sequencer sequencer;
     private final MessageStore store;
     private final FanOut fanOut;
+    private final GroupMembership membership;
 
-    SequencerListener(Sequencer sequencer, MessageStore store, FanOut fanOut) {
+    SequencerListener(Sequencer sequencer, MessageStore store, FanOut fanOut, GroupMembership membership) {
         this.sequencer = sequencer;
         this.store = store;
         this.fanOut = fanOut;
+        this.membership = membership;
     }
 
     @KafkaListener(id = GROUP, groupId = GROUP, topics = Topics.MESSAGES_SUBMITTED,
@@ -49,6 +52,11 @@ class SequencerListener {
             return;
         }
         Sequencer.Placement placement = sequencer.place(submitted);
+        // A group change (system message) takes effect at its seq: applied once the seq is claimed
+        // and before the message is stored or routed, so the fan-out of this and every later
+        // message sees the new members, and a stored position proves the change is applied
+        // (api-service waits for that). Applied on replays too (idempotent).
+        membership.apply(fromSubmitted(submitted, placement.seq()));
         StoredMessage message = placement.persisted()
                 ? stored(submitted, placement.seq())
                 : persist(submitted, placement.seq());
@@ -57,10 +65,15 @@ class SequencerListener {
     }
 
     private StoredMessage persist(MessageSubmitted submitted, long seq) {
-        StoredMessage message = new StoredMessage(submitted.messageId(), submitted.conversationId(), seq,
-                submitted.senderId(), submitted.clientMessageId(), submitted.text(), submitted.sentAt());
+        StoredMessage message = fromSubmitted(submitted, seq);
         store.save(message).join();
         return message;
+    }
+
+    private static StoredMessage fromSubmitted(MessageSubmitted submitted, long seq) {
+        return new StoredMessage(submitted.messageId(), submitted.conversationId(), seq,
+                submitted.senderId(), submitted.clientMessageId(), submitted.text(), submitted.sentAt(),
+                submitted.kind(), submitted.system());
     }
 
     /**

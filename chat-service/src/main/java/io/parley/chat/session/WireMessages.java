@@ -11,6 +11,15 @@ public final class WireMessages {
 
     public static ServerFrame.WireMessage of(StoredMessage m) {
         return new ServerFrame.WireMessage(Long.toString(m.messageId()), Long.toString(m.conversationId()), m.seq(),
-                Long.toString(m.senderId()), m.clientMessageId(), m.text(), m.sentAt());
+                Long.toString(m.senderId()), m.clientMessageId(), m.text(), m.sentAt(), m.kind(), system(m.system()));
+    }
+
+    /** The structured content of a system message, ids as decimal strings; null for text messages. */
+    public static ServerFrame.SystemPayload system(io.parley.common.events.SystemEvent e) {
+        if (e == null) {
+            return null;
+        }
+        return new ServerFrame.SystemPayload(e.event(), Long.toString(e.actorId()),
+                e.targetIds().stream().map(String::valueOf).toList(), e.name(), e.role());
     }
 }

@@ -4,10 +4,13 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.common.events.MessageKind;
 import io.parley.common.events.StoredMessage;
+import io.parley.common.events.SystemEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
@@ -24,6 +27,9 @@ import org.springframework.stereotype.Component;
 @Component
 public class MessageStore {
 
+    private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at, "
+            + "kind, system_event, system_actor_id, system_target_ids, system_name, system_role";
+
     private final CqlSession session;
     private final PreparedStatement insertMessage;
     private final PreparedStatement insertPosition;
@@ -33,17 +39,19 @@ public class MessageStore {
     MessageStore(CqlSession session) {
         this.session = session;
         this.insertMessage = session.prepare("""
-                INSERT INTO messages (conversation_id, bucket, seq, message_id, sender_id, client_message_id, body, sent_at)
-                VALUES (:conversation_id, :bucket, :seq, :message_id, :sender_id, :client_message_id, :body, :sent_at)""");
+                INSERT INTO messages (conversation_id, bucket, seq, message_id, sender_id, client_message_id, body, sent_at,
+                    kind, system_event, system_actor_id, system_target_ids, system_name, system_role)
+                VALUES (:conversation_id, :bucket, :seq, :message_id, :sender_id, :client_message_id, :body, :sent_at,
+                    :kind, :system_event, :system_actor_id, :system_target_ids, :system_name, :system_role)""");
         this.insertPosition = session.prepare(
                 "INSERT INTO message_positions (message_id, conversation_id, seq) VALUES (?, ?, ?)");
         // The table is clustered newest first; sync reads oldest first within one partition.
         this.selectAfter = session.prepare("""
-                SELECT seq, message_id, sender_id, client_message_id, body, sent_at FROM messages
-                WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?""");
+                SELECT %s FROM messages
+                WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?""".formatted(COLUMNS));
         this.selectOne = session.prepare("""
-                SELECT seq, message_id, sender_id, client_message_id, body, sent_at FROM messages
-                WHERE conversation_id = ? AND bucket = ? AND seq = ?""");
+                SELECT %s FROM messages
+                WHERE conversation_id = ? AND bucket = ? AND seq = ?""".formatted(COLUMNS));
     }
 
     /**
@@ -59,13 +67,27 @@ public class MessageStore {
                 .setLong("seq", message.seq())
                 .setLong("message_id", message.messageId())
                 .setLong("sender_id", message.senderId())
-                .setInstant("sent_at", Instant.ofEpochMilli(message.sentAt()));
+                .setInstant("sent_at", Instant.ofEpochMilli(message.sentAt()))
+                .setString("kind", message.kind());
         // Unset (not null) bind values write nothing: no tombstones.
         if (message.clientMessageId() != null) {
             row.setString("client_message_id", message.clientMessageId());
         }
         if (message.text() != null) {
             row.setString("body", message.text());
+        }
+        if (message.system() != null) {
+            SystemEvent event = message.system();
+            row.setString("system_event", event.event())
+                    .setLong("system_actor_id", event.actorId())
+                    // frozen list: an empty list is a value, not a tombstone
+                    .setList("system_target_ids", event.targetIds(), Long.class);
+            if (event.name() != null) {
+                row.setString("system_name", event.name());
+            }
+            if (event.role() != null) {
+                row.setString("system_role", event.role());
+            }
         }
         return session.executeAsync(row.build())
                 .thenCompose(written -> session.executeAsync(insertPosition.bind(
@@ -88,6 +110,14 @@ public class MessageStore {
      * that message live or from its next sync.
      */
     public List<StoredMessage> readAfter(long conversationId, long afterSeq, int max) {
+        return readAfter(conversationId, afterSeq, Long.MAX_VALUE, max);
+    }
+
+    /**
+     * As {@link #readAfter(long, long, int)}, but nothing above {@code lastSeq}: a removed group
+     * member reads up to the message that removed them and never past it.
+     */
+    public List<StoredMessage> readAfter(long conversationId, long afterSeq, long lastSeq, int max) {
         if (max < 1) {
             throw new IllegalArgumentException("max must be positive, was " + max);
         }
@@ -100,6 +130,9 @@ public class MessageStore {
                 long seq = row.getLong("seq");
                 if (seq != expected) {
                     return out; // a hole: seq `expected` is claimed but not persisted yet
+                }
+                if (seq > lastSeq) {
+                    return out;
                 }
                 out.add(toMessage(conversationId, row));
                 expected++;
@@ -116,6 +149,13 @@ public class MessageStore {
 
     private static StoredMessage toMessage(long conversationId, Row row) {
         Instant sentAt = row.getInstant("sent_at");
+        String kind = MessageKind.orText(row.getString("kind"));
+        SystemEvent system = null;
+        if (MessageKind.SYSTEM.equals(kind)) {
+            system = new SystemEvent(row.getString("system_event"), row.getLong("system_actor_id"),
+                    Objects.requireNonNullElse(row.getList("system_target_ids", Long.class), List.of()),
+                    row.getString("system_name"), row.getString("system_role"));
+        }
         return new StoredMessage(
                 row.getLong("message_id"),
                 conversationId,
@@ -123,6 +163,8 @@ public class MessageStore {
                 row.getLong("sender_id"),
                 row.getString("client_message_id"),
                 row.getString("body"),
-                sentAt == null ? 0 : sentAt.toEpochMilli());
+                sentAt == null ? 0 : sentAt.toEpochMilli(),
+                kind,
+                system);
     }
 }

@@ -31,7 +31,7 @@ public class SyncService {
         this.session = session;
         this.store = store;
         this.selectConversations = session.prepare(
-                "SELECT conversation_id FROM user_conversations WHERE user_id = ?");
+                "SELECT conversation_id, joined_at_seq, removed_at_seq FROM user_conversations WHERE user_id = ?");
     }
 
     /**
@@ -50,9 +50,17 @@ public class SyncService {
         for (Row row : session.execute(selectConversations.bind(userId))) {
             long conversationId = row.getLong("conversation_id");
             Long cursor = cursors.get(conversationId);
+            // A group member reads from the seq that made them a member, and a removed member up to
+            // the seq that removed them (that system message included) and never past it.
+            long from = Math.max(cursor == null ? 0 : cursor,
+                    row.isNull("joined_at_seq") ? 0 : row.getLong("joined_at_seq") - 1);
+            long to = row.isNull("removed_at_seq") ? Long.MAX_VALUE : row.getLong("removed_at_seq");
+            if (from >= to) {
+                continue;
+            }
             // One message more than fits tells us, without another query, whether anything is left
             // out; with nothing left to fill this doubles as the check for `more`.
-            List<StoredMessage> page = store.readAfter(conversationId, cursor == null ? 0 : cursor, remaining + 1);
+            List<StoredMessage> page = store.readAfter(conversationId, from, to, remaining + 1);
             if (page.size() > remaining) {
                 messages.addAll(page.subList(0, remaining));
                 return new SyncPage(messages, true);

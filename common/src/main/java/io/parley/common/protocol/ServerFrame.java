@@ -1,5 +1,6 @@
 package io.parley.common.protocol;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
@@ -51,9 +52,33 @@ public sealed interface ServerFrame {
     record Reconnect(String reason) implements ServerFrame {
     }
 
-    /** A message on the wire; ids as decimal strings. */
+    /**
+     * A message on the wire; ids as decimal strings. {@code kind} is {@code text} or {@code system};
+     * a system message (a group change) has {@code system} and no {@code text}.
+     */
     record WireMessage(String messageId, String conversationId, long seq, String senderId,
-                       String clientMessageId, String text, long sentAt) {
+                       String clientMessageId, String text, long sentAt, String kind,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) SystemPayload system) {
+
+        public WireMessage {
+            kind = kind == null ? "text" : kind;
+        }
+
+        /** A text message. */
+        public WireMessage(String messageId, String conversationId, long seq, String senderId,
+                           String clientMessageId, String text, long sentAt) {
+            this(messageId, conversationId, seq, senderId, clientMessageId, text, sentAt, "text", null);
+        }
+    }
+
+    /**
+     * What a system message says happened: {@code event} (group_created, member_added, member_removed,
+     * member_left, group_renamed, role_changed, ownership_transferred), by {@code actorId}, to
+     * {@code targetIds}; {@code name} for create/rename, {@code role} for role_changed.
+     */
+    record SystemPayload(String event, String actorId, List<String> targetIds,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String name,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String role) {
     }
 
     /**

@@ -1,0 +1,99 @@
+package io.parley.api.group;
+
+import io.parley.api.auth.Callers;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Group conversations. Changes answer 200 with the group once the chat tier has applied them
+ * (normally milliseconds), or 202 with the group as it was if that takes longer than
+ * {@code parley.groups.apply-wait}: the change is recorded (Kafka acknowledged it) and will apply.
+ */
+@Tag(name = "Groups", description = "Group conversations: create, rename, members and roles")
+@RestController
+@RequestMapping("/api/groups")
+class GroupController {
+
+    private final GroupService groups;
+
+    GroupController(GroupService groups) {
+        this.groups = groups;
+    }
+
+    @Operation(summary = "Create a group", description = "You become its owner. Its first message (seq 1) is the "
+            + "system message group_created.")
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "400", description = "Bad name, a member id that is not a user, or too many members")
+    @PostMapping
+    ResponseEntity<GroupResponse> create(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @RequestBody GroupRequests.Create request) {
+        GroupResponse group = groups.create(Callers.userId(token), request);
+        return ResponseEntity.created(URI.create("/api/groups/" + group.conversationId())).body(group);
+    }
+
+    @Operation(summary = "A group you belong to")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @GetMapping("/{conversationId}")
+    GroupResponse get(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token, @PathVariable long conversationId) {
+        return groups.get(Callers.userId(token), conversationId);
+    }
+
+    @Operation(summary = "Rename a group (owner, admin)")
+    @ApiResponse(responseCode = "403", description = "You are a member without the right")
+    @PatchMapping("/{conversationId}")
+    ResponseEntity<GroupResponse> rename(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @PathVariable long conversationId, @RequestBody GroupRequests.Rename request) {
+        return answer(groups.rename(Callers.userId(token), conversationId, request));
+    }
+
+    @Operation(summary = "Add members (owner, admin)")
+    @PostMapping("/{conversationId}/members")
+    ResponseEntity<GroupResponse> add(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @PathVariable long conversationId, @RequestBody GroupRequests.AddMembers request) {
+        return answer(groups.addMembers(Callers.userId(token), conversationId, request));
+    }
+
+    @Operation(summary = "Remove a member (owner: anyone but themselves; admin: plain members)")
+    @DeleteMapping("/{conversationId}/members/{userId}")
+    ResponseEntity<GroupResponse> remove(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @PathVariable long conversationId, @PathVariable long userId) {
+        return answer(groups.removeMember(Callers.userId(token), conversationId, userId));
+    }
+
+    @Operation(summary = "Change a member's role (owner only)",
+            description = "`admin` or `member`; `owner` transfers ownership and makes you an admin.")
+    @PutMapping("/{conversationId}/members/{userId}/role")
+    ResponseEntity<GroupResponse> changeRole(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @PathVariable long conversationId, @PathVariable long userId, @RequestBody GroupRequests.ChangeRole request) {
+        return answer(groups.changeRole(Callers.userId(token), conversationId, userId, request));
+    }
+
+    @Operation(summary = "Leave a group", description = "An owner hands the group to the longest standing admin, "
+            + "else the longest standing member. 204 once applied, 202 if still being applied.")
+    @PostMapping("/{conversationId}/leave")
+    ResponseEntity<Void> leave(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
+            @PathVariable long conversationId) {
+        GroupService.Change change = groups.leave(Callers.userId(token), conversationId);
+        return ResponseEntity.status(change.applied() ? HttpStatus.NO_CONTENT : HttpStatus.ACCEPTED).build();
+    }
+
+    private static ResponseEntity<GroupResponse> answer(GroupService.Change change) {
+        return ResponseEntity.status(change.applied() ? HttpStatus.OK : HttpStatus.ACCEPTED).body(change.group());
+    }
+}
