@@ -13,13 +13,15 @@ import org.springframework.stereotype.Component;
 class InstanceIdentity {
 
     private final String nodeId;
-    private final String instanceId;
+    private final IdGenerator ids;
+    private volatile String instanceId;
     /** Set by {@link NodeLiveness#halt()}: the node behaves as if it had been killed. */
     private volatile boolean halted;
 
     InstanceIdentity(ChatSettings settings, IdGenerator ids) {
         this.nodeId = settings.nodeId();
-        this.instanceId = settings.nodeId() + "~" + ids.nextId();
+        this.ids = ids;
+        this.instanceId = next();
     }
 
     String nodeId() {
@@ -28,6 +30,20 @@ class InstanceIdentity {
 
     String instanceId() {
         return instanceId;
+    }
+
+    /**
+     * A new identity for this process, after the cluster reaped the old one while it was alive (a
+     * pause longer than the heartbeat TTL): the old instance's rows are the reaper's, so this node
+     * starts over under a fresh id instead of fighting over them.
+     */
+    String renew() {
+        instanceId = next();
+        return instanceId;
+    }
+
+    private String next() {
+        return nodeId + "~" + ids.nextId();
     }
 
     boolean halted() {

@@ -92,6 +92,19 @@ class NodeLiveness implements SmartLifecycle {
         cancel();
     }
 
+    /** Stops heartbeats as a long pause would, without halting presence (for tests). */
+    void pauseHeartbeats() {
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+        }
+    }
+
+    /** Resumes heartbeats after {@link #pauseHeartbeats()}. */
+    void resumeHeartbeats() {
+        long every = settings.nodeHeartbeatInterval().toMillis();
+        heartbeats = scheduler.scheduleWithFixedDelay(this::beatAndReap, 0, every, TimeUnit.MILLISECONDS);
+    }
+
     private void cancel() {
         if (heartbeats != null) {
             heartbeats.cancel(false);
@@ -117,6 +130,14 @@ class NodeLiveness implements SmartLifecycle {
         }
         try {
             store.beat(identity.instanceId(), identity.nodeId(), ttlSeconds());
+            if (!store.isUnreaped(identity.instanceId())) {
+                // Our heartbeat lapsed (a long pause) and another node reaped us while we lived:
+                // our users were shown offline. Start over under a new instance id.
+                String renewed = identity.renew();
+                log.warn("this node was taken for dead and reaped; continuing as instance {}", renewed);
+                store.registerInstance(renewed, identity.nodeId(), clock.instant(), ttlSeconds());
+                tracker.reRegisterAll();
+            }
             reapDeadInstances();
         } catch (RuntimeException e) {
             log.warn("presence heartbeat failed (this node looks dead after {} without one): {}",

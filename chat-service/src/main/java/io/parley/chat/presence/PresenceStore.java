@@ -46,6 +46,7 @@ class PresenceStore {
     private final PreparedStatement deleteInstanceUsers;
     private final PreparedStatement insertInstance;
     private final PreparedStatement selectInstances;
+    private final PreparedStatement selectInstance;
     private final PreparedStatement claimUnreaped;
     private final PreparedStatement claimFromReaper;
     private final PreparedStatement deleteInstance;
@@ -79,6 +80,7 @@ class PresenceStore {
         this.insertInstance = session.prepare(
                 "INSERT INTO chat_node_instances (instance_id, node_id, started_at) VALUES (?, ?, ?)");
         this.selectInstances = session.prepare("SELECT instance_id, node_id, reaper FROM chat_node_instances");
+        this.selectInstance = session.prepare("SELECT reaper FROM chat_node_instances WHERE instance_id = ?");
         this.claimUnreaped = session.prepare(
                 "UPDATE chat_node_instances SET reaper = ? WHERE instance_id = ? IF reaper = null");
         this.claimFromReaper = session.prepare(
@@ -194,6 +196,12 @@ class PresenceStore {
         session.execute(selectInstances.bind()).forEach(row -> instances.add(
                 new Instance(row.getString("instance_id"), row.getString("node_id"), row.getString("reaper"))));
         return instances;
+    }
+
+    /** Whether the instance is still registered and nobody has claimed to reap it. */
+    boolean isUnreaped(String instanceId) {
+        Row row = session.execute(selectInstance.bind(instanceId)).one();
+        return row != null && row.isNull("reaper");
     }
 
     /** Claims the reaping of a dead instance from nobody or from a reaper that died too. */

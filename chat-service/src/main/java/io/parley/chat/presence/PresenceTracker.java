@@ -92,6 +92,17 @@ class PresenceTracker {
         retries.takeDue(now).forEach(runs::signal);
     }
 
+    /**
+     * This node got a new instance id (the old one was reaped): every user with sessions here is
+     * registered again under it, and flipped back online if the reaper showed them offline.
+     */
+    void reRegisterAll() {
+        for (long userId : users.keySet()) {
+            update(userId, l -> l.holder = false);
+            runs.signal(userId);
+        }
+    }
+
     /** Whether this node currently holds sessions of the user (for tests and the reaper). */
     boolean holds(long userId) {
         Local l = users.get(userId);

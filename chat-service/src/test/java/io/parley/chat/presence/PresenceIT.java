@@ -1,6 +1,7 @@
 package io.parley.chat.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.chat.session.ChatNodeTestApp;
@@ -30,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Presence across two real chat nodes (A: this test's context, B: a second application context in
  * the same JVM) on real Kafka and Cassandra. Short bounds so the tests finish quickly: idle timeout
- * 4 s, grace 5 s, node heartbeat every 1 s with a 4 s TTL. Observers ping every second.
+ * 4 s, grace 6 s, node heartbeat every 1 s with a 4 s TTL. Observers ping every second.
  */
 @SpringBootTest(classes = ChatNodeTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -42,7 +43,7 @@ import tools.jackson.databind.JsonNode;
 class PresenceIT {
 
     static final String IDLE = "parley.chat.idle-timeout=4s";
-    static final String GRACE = "parley.chat.presence.grace=5s";
+    static final String GRACE = "parley.chat.presence.grace=6s";
     static final String BEAT = "parley.chat.presence.node-heartbeat-interval=1s";
     static final String TTL = "parley.chat.presence.node-heartbeat-ttl=4s";
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
@@ -215,8 +216,13 @@ class PresenceIT {
             WsTestClient bobPhone = observer(wsOf(nodeB), bob);
             assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("online");
 
-            // The phone switches networks: the old connection drops, a new one opens on the other node.
+            // The phone switches networks: the old connection drops, and once node B has noticed
+            // (its holder row is gone, the grace period runs) the phone is without network for a
+            // second, then connects to the other node.
             bobPhone.close();
+            await().atMost(WsTestClient.WAIT).until(() -> cassandra.execute(
+                    "SELECT instance_id FROM presence_user_instances WHERE user_id = ?", bob).one() == null);
+            Thread.sleep(1_000);
             WsTestClient bobAgain = observer(wsA(), bob);
             Instant reconnected = Instant.now();
 
@@ -251,6 +257,29 @@ class PresenceIT {
             bobOnDoomed.close();
         } finally {
             doomed.close();
+        }
+    }
+
+    @Test
+    void aNodeTakenForDeadDuringAPauseBringsItsUsersBack() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        conversation(alice, bob);
+        ConfigurableApplicationContext paused = startNode("it-presence-paused");
+        try (WsTestClient aliceOnA = observer(wsA(), alice);
+             WsTestClient bobOnPaused = observer(wsOf(paused), bob)) {
+            subscribe(aliceOnA);
+            assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("online");
+
+            NodeLiveness liveness = paused.getBean(NodeLiveness.class);
+            liveness.pauseHeartbeats(); // like a GC pause longer than the heartbeat TTL
+            assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("offline");
+
+            liveness.resumeHeartbeats();
+            // Bob never left: the node notices it was reaped and registers him again.
+            assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("online");
+        } finally {
+            paused.close();
         }
     }
 
