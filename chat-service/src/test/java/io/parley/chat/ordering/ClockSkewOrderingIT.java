@@ -274,8 +274,10 @@ class ClockSkewOrderingIT {
             // Devices that lost live messages found them again by sync; flaky ones really came back.
             for (Device device : droppers) {
                 assertThat(device.droppedOnPurpose()).as(device.name).isNotEmpty();
-                assertThat(device.gapSyncs.get()).as(device.name).isPositive();
                 if (!flaky.contains(device)) {
+                    // (A flaky one may reconnect before a later message reveals the gap: its
+                    // welcome sync fills it instead, which is just as correct.)
+                    assertThat(device.gapSyncs.get()).as(device.name).isPositive();
                     // One connection: the node never sends a seq twice to a session, so only a sync
                     // can have brought it back. (A reconnected device may get it live on the new one.)
                     assertThat(device.droppedOnPurpose()).as(device.name).allSatisfy(seq ->
