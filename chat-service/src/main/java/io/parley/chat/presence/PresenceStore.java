@@ -90,7 +90,8 @@ class PresenceStore {
                 "INSERT INTO chat_node_heartbeats (instance_id, node_id) VALUES (?, ?) USING TTL ?");
         this.selectHeartbeat = session.prepare("SELECT instance_id FROM chat_node_heartbeats WHERE instance_id = ?");
         this.selectHeartbeats = session.prepare("SELECT instance_id FROM chat_node_heartbeats");
-        this.selectConversations = session.prepare("SELECT conversation_id FROM user_conversations WHERE user_id = ?");
+        this.selectConversations = session.prepare(
+                "SELECT conversation_id, removed_at_seq FROM user_conversations WHERE user_id = ?");
         this.selectSessionNodes = session.prepare("SELECT node_id FROM user_sessions WHERE user_id = ?");
     }
 
@@ -220,9 +221,18 @@ class PresenceStore {
 
     // --- who shares conversations, and where they are ---------------------------------------------
 
+    /**
+     * The conversations the user is a member of now. A member removed from a group keeps its row
+     * (to read the history up to the removal, {@code removed_at_seq}) but shares nothing any more:
+     * no presence either way.
+     */
     Set<Long> conversationsOf(long userId) {
         Set<Long> conversations = new HashSet<>();
-        session.execute(selectConversations.bind(userId)).forEach(row -> conversations.add(row.getLong("conversation_id")));
+        session.execute(selectConversations.bind(userId)).forEach(row -> {
+            if (row.isNull("removed_at_seq")) {
+                conversations.add(row.getLong("conversation_id"));
+            }
+        });
         return conversations;
     }
 

@@ -306,6 +306,14 @@ class PresenceIT {
             assertThat(answer.get("4242").path("status").asString()).isEqualTo("unknown");
             assertThat(subscribe(strangerOnA)).isEmpty();
 
+            // A member removed from a group keeps its history row but shares nothing any more.
+            long formerGroup = conversation(bob, stranger);
+            cassandra.execute("DELETE FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
+                    formerGroup, stranger);
+            cassandra.execute("UPDATE user_conversations SET removed_at_seq = 1 WHERE user_id = ? AND conversation_id = ?",
+                    stranger, formerGroup);
+            assertThat(query(strangerOnA, bob).get(Long.toString(bob)).path("status").asString()).isEqualTo("unknown");
+
             // Dave shares only the large group with bob: no push subscription, but he may ask.
             assertThat(subscribe(daveOnA)).doesNotContainKey(Long.toString(bob));
             assertThat(query(daveOnA, bob).get(Long.toString(bob)).path("status").asString()).isEqualTo("online");
