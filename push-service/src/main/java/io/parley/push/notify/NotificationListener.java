@@ -1,5 +1,6 @@
 package io.parley.push.notify;
 
+import io.parley.common.events.MessageKind;
 import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.Topics;
 import io.parley.push.config.PushSettings;
@@ -46,6 +47,9 @@ class NotificationListener {
         }
         if (request.recipientId() == request.message().senderId()) {
             return; // never notify the sender's own devices (chat-service does not ask, but be sure)
+        }
+        if (MessageKind.SYSTEM.equals(request.message().kind())) {
+            return; // membership changes show in the conversation; they do not ring phones
         }
         long age = clock.millis() - request.message().sentAt();
         if (age > maxAge.toMillis()) {

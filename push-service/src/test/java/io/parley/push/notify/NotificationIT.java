@@ -3,7 +3,9 @@ package io.parley.push.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.parley.common.events.MessageKind;
 import io.parley.common.events.StoredMessage;
+import io.parley.common.events.SystemEvent;
 import io.parley.push.support.FakeFcm;
 import io.parley.push.support.PushIntegrationTest;
 import java.time.Instant;
@@ -95,6 +97,27 @@ class NotificationIT extends PushIntegrationTest {
         awaitHandled(unmuted, bob, conversation);
         assertThat(fcm.deliveredTo(token)).hasSize(1);
         assertThat(fcm.deliveredTo(token).get(0).message().path("notification").path("body").asString()).isEqualTo("but this");
+    }
+
+    @Test
+    void aGroupChangeRingsNoPhoneAndIsNotCountedInTheBurst() throws Exception {
+        long alice = user("Alice");
+        long bob = user("Bob");
+        long conversation = conversation(alice, bob);
+        String token = token("bob-phone");
+        registerDevice(bob, "phone", "android", token);
+        StoredMessage renamed = new StoredMessage(randomId(), conversation, 1, alice, null, null,
+                System.currentTimeMillis(), MessageKind.SYSTEM,
+                new SystemEvent(SystemEvent.GROUP_RENAMED, alice, List.of(), "Weekend", null));
+
+        publish(bob, renamed);
+        RecordMetadata text = publish(bob, message(conversation, alice, 2, "see the new name?"));
+        awaitHandled(text, bob, conversation);
+
+        assertThat(fcm.requestsFor(token)).hasSize(1);
+        JsonNode notification = fcm.requestsFor(token).get(0).message();
+        assertThat(notification.path("data").path("count").asString()).isEqualTo("1");
+        assertThat(notification.path("notification").path("body").asString()).isEqualTo("see the new name?");
     }
 
     @Test
