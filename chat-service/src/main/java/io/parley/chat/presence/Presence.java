@@ -62,6 +62,11 @@ public class Presence {
         tracker.closed(session.userId());
     }
 
+    /** A session that was never welcomed went away: drop whatever it subscribed to. Never blocks. */
+    public void forget(ChatSession session) {
+        subscriptions.unsubscribe(session);
+    }
+
     /** Answers a presence frame; null if the frame is not one. Runs on the session's lane. */
     public ServerFrame answer(ChatSession session, ClientFrame frame) {
         try {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +25,7 @@ class PresenceSubscriptions {
     private final Map<String, Outbox> bySession = new ConcurrentHashMap<>();
 
     void subscribe(ChatSession session) {
-        bySession.computeIfAbsent(session.id(), id -> new Outbox(session));
+        bySession.computeIfAbsent(session.id(), id -> new Outbox(session::deliverLatest));
     }
 
     void unsubscribe(ChatSession session) {
@@ -42,13 +44,14 @@ class PresenceSubscriptions {
         }
     }
 
+    /** Pending changes of one session; {@code lane} queues a frame-making task on the session's lane. */
     static final class Outbox {
-        private final ChatSession session;
+        private final Consumer<Supplier<ServerFrame>> lane;
         private final Map<String, UserPresence> pending = new LinkedHashMap<>();
         private boolean flushQueued;
 
-        Outbox(ChatSession session) {
-            this.session = session;
+        Outbox(Consumer<Supplier<ServerFrame>> lane) {
+            this.lane = lane;
         }
 
         void add(UserPresence change) {
@@ -60,7 +63,7 @@ class PresenceSubscriptions {
                 flushQueued = true;
             }
             if (queue) {
-                session.deliverLatest(this::drain);
+                lane.accept(this::drain);
             }
         }
 

@@ -173,6 +173,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
                 // Only a welcomed session counted as present; this runs after the welcome if any.
                 if (session.welcomed()) {
                     presence.closed(session);
+                } else {
+                    presence.forget(session);
                 }
             });
         }
