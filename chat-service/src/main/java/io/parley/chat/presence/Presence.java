@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -78,7 +79,8 @@ public class Presence {
                 return settings(session.userId(), change);
             }
             return null;
-        } catch (DriverException e) {
+        } catch (DriverException | CompletionException e) {
+            // CompletionException: a parallel read (PresenceStore.states) failed the same way.
             log.warn("presence frame of user {} failed: {}", session.userId(), e.toString());
             return new ServerFrame.Error(UNAVAILABLE, "temporarily unavailable; try again", refOf(frame), null);
         }
