@@ -261,6 +261,28 @@ class PresenceIT {
     }
 
     @Test
+    void usersOfANodeKilledWithSigkillGoOffline() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        conversation(alice, bob);
+        try (ChatNodeProcess killed = ChatNodeProcess.start("it-presence-sigkill", IDLE, GRACE, BEAT, TTL);
+             WsTestClient aliceOnA = observer(wsA(), alice)) {
+            subscribe(aliceOnA);
+            WsTestClient bobOnKilled = observer(killed.ws(), bob);
+            assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("online");
+
+            long killedAt = System.currentTimeMillis();
+            killed.kill(); // SIGKILL: no drain, no clean-up, nothing said to anyone
+            JsonNode offline = nextChangeOf(aliceOnA, bob);
+            assertThat(offline.path("status").asString()).isEqualTo("offline");
+            assertThat(offline.path("lastSeen").asLong()).isGreaterThan(killedAt);
+            assertThat(bobOnKilled.awaitClose()).isNotEqualTo(1000);
+            System.out.printf("presence: users of a SIGKILLed node shown offline %d ms after the kill (TTL 4 s, beat 1 s)%n",
+                    offline.path("lastSeen").asLong() - killedAt);
+        }
+    }
+
+    @Test
     void aNodeTakenForDeadDuringAPauseBringsItsUsersBack() throws Exception {
         long alice = newUser();
         long bob = newUser();

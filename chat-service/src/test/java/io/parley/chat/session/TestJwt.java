@@ -40,6 +40,14 @@ public class TestJwt {
         return sign(KEYS, userId);
     }
 
+    /**
+     * The trusted public key as a JWKS document, for a chat node started as a separate process
+     * (its {@code jwk-set-uri} points at a test HTTP server serving this).
+     */
+    public static String jwks() {
+        return new JWKSet(new RSAKey.Builder((RSAPublicKey) KEYS.getPublic()).keyID("test").build()).toString();
+    }
+
     /** A well-formed token signed by a key the server does not trust. */
     public static String untrustedToken(long userId) {
         return sign(OTHER_KEYS, userId);
