@@ -180,7 +180,7 @@ class ClockSkewOrderingIT {
             home.put(all.get(i), i % 2 == 0 ? fastWs : slowWs);
         }
         m2Laptop.dropEveryNthLive(7);
-        m3Laptop.dropEveryNthLive(13);
+        m3Laptop.dropEveryNthLive(5);
         m0Tablet.dropEveryNthLive(11);
 
         Map<String, Acked> acked = new ConcurrentHashMap<>();
@@ -273,8 +273,9 @@ class ClockSkewOrderingIT {
 
             // Devices that lost live messages found them again by sync; flaky ones really came back.
             for (Device device : droppers) {
-                assertThat(device.droppedOnPurpose()).as(device.name).isNotEmpty();
                 if (!flaky.contains(device)) {
+                    // (A flaky dropper may get too few messages live to reach its Nth: its drops are a bonus.)
+                    assertThat(device.droppedOnPurpose()).as(device.name).isNotEmpty();
                     // (A flaky one may reconnect before a later message reveals the gap: its
                     // welcome sync fills it instead, which is just as correct.)
                     assertThat(device.gapSyncs.get()).as(device.name).isPositive();

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.conversation.Conversations;
+import io.parley.chat.conversation.GroupMembership;
 import io.parley.chat.store.MessageStore;
 import io.parley.chat.sync.SyncPage;
 import io.parley.chat.sync.SyncService;
@@ -78,7 +79,7 @@ class SequencerIT {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
     @EnableConfigurationProperties(ChatSettings.class)
-    @Import({MessageStore.class, SyncService.class, Conversations.class,
+    @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class,
             Sequencer.class, FanOut.class, SequencerListener.class, SequencerKafkaConfig.class})
     static class Context {
 
