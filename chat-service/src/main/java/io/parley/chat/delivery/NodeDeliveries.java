@@ -11,8 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Live delivery (docs/design.md step 6): one {@link MessageDelivery} from this node's topic
- * becomes a {@code message} frame on every local session of the recipient, except the session
- * that sent the message (it has its ack). Sessions that went away meanwhile are simply skipped:
+ * becomes a {@code message} frame on every local session of the recipient (for the sender, the
+ * sending session too: the ack did not carry the seq). Sessions that went away meanwhile are simply skipped:
  * live delivery is best effort, sync is the durable path.
  */
 @Component
@@ -32,9 +32,6 @@ class NodeDeliveries implements MessageListener<String, MessageDelivery> {
         }
         ServerFrame frame = null;
         for (ChatSession session : sessions.sessionsOf(delivery.recipientId())) {
-            if (session.id().equals(delivery.originSessionId())) {
-                continue;
-            }
             if (frame == null) {
                 frame = new ServerFrame.Message(WireMessages.of(delivery.message()));
             }

@@ -60,7 +60,7 @@ class SequencerListener {
         StoredMessage message = placement.persisted()
                 ? stored(submitted, placement.seq())
                 : persist(submitted, placement.seq());
-        fanOut.route(message, submitted.senderSessionId());
+        fanOut.route(message);
         log.debug("Sequenced message {} as {}/{}", message.messageId(), message.conversationId(), message.seq());
     }
 

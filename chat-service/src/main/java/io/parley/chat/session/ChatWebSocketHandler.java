@@ -3,7 +3,9 @@ package io.parley.chat.session;
 import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.presence.Presence;
+import io.parley.chat.receipt.Receipts;
 import io.parley.chat.send.MessageAccepts;
+import io.parley.chat.typing.Typing;
 import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
 import io.parley.id.IdGenerator;
@@ -44,6 +46,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final MessageAccepts accepts;
     private final SyncFrames syncs;
     private final Presence presence;
+    private final Receipts receipts;
+    private final Typing typing;
     private final IdGenerator ids;
     private final Clock clock;
     private final ChatSettings settings;
@@ -51,14 +55,17 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final FrameCodec codec = new FrameCodec();
 
     ChatWebSocketHandler(SessionRegistry registry, SessionStore store, DeliveryReadiness readiness,
-                         MessageAccepts accepts, SyncFrames syncs, Presence presence, IdGenerator ids, Clock clock,
-                         ChatSettings settings, @Qualifier("sessionWorkers") ExecutorService workers) {
+                         MessageAccepts accepts, SyncFrames syncs, Presence presence, Receipts receipts, Typing typing,
+                         IdGenerator ids, Clock clock, ChatSettings settings,
+                         @Qualifier("sessionWorkers") ExecutorService workers) {
         this.registry = registry;
         this.store = store;
         this.readiness = readiness;
         this.accepts = accepts;
         this.syncs = syncs;
         this.presence = presence;
+        this.receipts = receipts;
+        this.typing = typing;
         this.ids = ids;
         this.clock = clock;
         this.settings = settings;
@@ -109,7 +116,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         }
         session.write(new ServerFrame.Welcome(PROTOCOL_VERSION, session.id(), Long.toString(session.userId()),
                 settings.nodeId(), settings.maxFrameBytes(), settings.maxTextLength(),
-                (int) settings.heartbeatInterval().toSeconds()));
+                (int) settings.heartbeatInterval().toSeconds(), receipts.shared(), typing.intervalSeconds()));
         session.markWelcomed();
         presence.opened(session);
     }
@@ -140,6 +147,10 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             submit(session, () -> accepts.accept(session.userId(), session.id(), send), send.id());
         } else if (frame instanceof ClientFrame.Sync sync) {
             submit(session, () -> syncs.answer(session.userId(), sync), null);
+        } else if (frame instanceof ClientFrame.Receipt receipt) {
+            submit(session, () -> receipts.record(session.userId(), receipt), receipt.id());
+        } else if (frame instanceof ClientFrame.Typing typed) {
+            submit(session, () -> typing.handle(session.id(), session.userId(), typed), null);
         } else {
             submit(session, () -> presence.answer(session, frame), null);
         }
@@ -150,8 +161,14 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         submit(session, () -> frame, null);
     }
 
+    /** Runs the handling on the session's lane and writes its answer, if it has one (null: none). */
     private void submit(ChatSession session, Supplier<ServerFrame> handling, String ref) {
-        boolean queued = session.submitFrame(() -> session.write(handling.get()), settings.maxPendingFrames());
+        boolean queued = session.submitFrame(() -> {
+            ServerFrame answer = handling.get();
+            if (answer != null) {
+                session.write(answer);
+            }
+        }, settings.maxPendingFrames());
         if (!queued) {
             session.write(new ServerFrame.Error(SessionErrors.TOO_MANY_REQUESTS,
                     "too many frames in processing; wait for answers, then retry", ref, null));

@@ -42,7 +42,7 @@ final class FrameCodec {
             frame = reader.readValue(text);
         } catch (InvalidTypeIdException e) {
             throw new BadFrame(SessionErrors.INVALID_FRAME,
-                    "unknown or missing frame type; expected one of send, sync, ping, presence_subscribe, presence_query, presence_settings", "type");
+                    "unknown or missing frame type; expected one of send, sync, ping, receipt, typing, presence_subscribe, presence_query, presence_settings", "type");
         } catch (MismatchedInputException e) {
             // Valid JSON of the wrong shape: a string where an object was expected, and so on.
             String field = e.getPath().stream()

@@ -17,8 +17,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The message store: {@code messages} (partitioned by conversation and seq bucket, newest first)
- * and {@code message_positions} (message id to seq). Shared by the sequencer, which writes, and
- * sync, which reads.
+ * and {@code message_positions} (message id to seq), plus what storing a message moves:
+ * {@code conversation_activity} (the conversation list's newest seq) and the sender's own
+ * {@code receipts} marks (you have read what you wrote). Shared by the sequencer, which writes,
+ * and sync, which reads.
  *
  * <p>Every write is a plain upsert of the same values for the same message, so a replayed Kafka
  * record rewrites identical cells and is harmless. Absent optional values are omitted rather than
@@ -33,6 +35,8 @@ public class MessageStore {
     private final CqlSession session;
     private final PreparedStatement insertMessage;
     private final PreparedStatement insertPosition;
+    private final PreparedStatement raiseActivity;
+    private final PreparedStatement raiseSenderMarks;
     private final PreparedStatement selectAfter;
     private final PreparedStatement selectOne;
 
@@ -45,6 +49,11 @@ public class MessageStore {
                     :kind, :system_event, :system_actor_id, :system_target_ids, :system_name, :system_role)""");
         this.insertPosition = session.prepare(
                 "INSERT INTO message_positions (message_id, conversation_id, seq) VALUES (?, ?, ?)");
+        // USING TIMESTAMP <seq>: the highest seq wins whatever order the writes land in (schema V005).
+        this.raiseActivity = session.prepare(
+                "UPDATE conversation_activity USING TIMESTAMP ? SET last_seq = ?, last_at = ? WHERE conversation_id = ?");
+        this.raiseSenderMarks = session.prepare(
+                "UPDATE receipts USING TIMESTAMP ? SET delivered_seq = ?, read_seq = ? WHERE conversation_id = ? AND user_id = ?");
         // The table is clustered newest first; sync reads oldest first within one partition.
         this.selectAfter = session.prepare("""
                 SELECT %s FROM messages
@@ -55,10 +64,10 @@ public class MessageStore {
     }
 
     /**
-     * Writes the message, then its position. The order makes a {@code message_positions} row proof
-     * that the {@code messages} row exists, so a replayed record that finds its position need not
-     * (and must not) write again: the first stored content of a message is the one that stays.
-     * Completes when Cassandra has acknowledged both.
+     * Writes the message, then the conversation's activity and the sender's marks, then its
+     * position. The order makes a {@code message_positions} row proof that everything else exists,
+     * so a replayed record that finds its position need not (and must not) write again: the first
+     * stored content of a message is the one that stays. Completes when Cassandra has acknowledged all.
      */
     public CompletableFuture<Void> save(StoredMessage message) {
         BoundStatementBuilder row = insertMessage.boundStatementBuilder()
@@ -89,7 +98,12 @@ public class MessageStore {
                 row.setString("system_role", event.role());
             }
         }
+        long seq = message.seq();
         return session.executeAsync(row.build())
+                .thenCompose(written -> session.executeAsync(raiseActivity.bind(
+                        seq, seq, Instant.ofEpochMilli(message.sentAt()), message.conversationId())))
+                .thenCompose(written -> session.executeAsync(raiseSenderMarks.bind(
+                        seq, seq, seq, message.conversationId(), message.senderId())))
                 .thenCompose(written -> session.executeAsync(insertPosition.bind(
                         message.messageId(), message.conversationId(), message.seq())))
                 .<Void>thenApply(written -> null)

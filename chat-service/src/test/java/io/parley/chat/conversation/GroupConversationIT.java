@@ -131,10 +131,10 @@ class GroupConversationIT {
                 assertThat(created.has("text")).isFalse();
             }
 
-            // seq 2: a chat message reaches every other member (the sender has the ack).
+            // seq 2: a chat message reaches every member, the sending session too (after its ack).
             a.send(groupSend("g-1", group, "hello group"));
             assertThat(a.next("ack").path("conversationId").asString()).isEqualTo(Long.toString(group));
-            for (WsTestClient client : List.of(b, c)) {
+            for (WsTestClient client : List.of(a, b, c)) {
                 JsonNode message = nextMessage(client);
                 assertThat(message.path("seq").asLong()).isEqualTo(2);
                 assertThat(message.path("kind").asString()).isEqualTo("text");
@@ -164,8 +164,10 @@ class GroupConversationIT {
             a.next("ack");
             b.send(groupSend("g-3", group, "yes"));
             b.next("ack");
-            assertThat(nextMessage(b).path("seq").asLong()).isEqualTo(4);
-            assertThat(nextMessage(a).path("seq").asLong()).isEqualTo(5);
+            for (WsTestClient member : List.of(a, b)) {
+                assertThat(nextMessage(member).path("seq").asLong()).isEqualTo(4);
+                assertThat(nextMessage(member).path("seq").asLong()).isEqualTo(5);
+            }
             // A 1:1 message to carol after seq 5 was routed: carol's deliveries are one ordered queue,
             // so had seq 4 or 5 been routed to her, it would come before this one.
             a.send(Map.of("type", "send", "id", "dm-1", "to", Long.toString(carol), "text", "sorry"));
@@ -210,6 +212,7 @@ class GroupConversationIT {
             assertThat(nextMessage(a).path("seq").asLong()).isEqualTo(1);
             a.send(groupSend("before", group, "before dave"));
             a.next("ack");
+            assertThat(nextMessage(a).path("seq").asLong()).isEqualTo(2);
 
             publish(group, new SystemEvent(SystemEvent.MEMBER_ADDED, alice, List.of(dave), null, null));
             JsonNode added = nextMessage(d);
@@ -221,6 +224,7 @@ class GroupConversationIT {
             d.send(groupSend("d-1", group, "hi, I'm dave"));
             d.next("ack");
             assertThat(nextMessage(a).path("text").asString()).isEqualTo("hi, I'm dave");
+            assertThat(nextMessage(d).path("seq").asLong()).isEqualTo(4);
 
             // Dave's sync starts at his add: seq 2 (before he joined) is not his to read.
             d.send(Map.of("type", "sync", "cursors", Map.of(Long.toString(group), "0")));

@@ -29,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A protocol v1 client device that keeps one conversation the way docs/protocol.md tells a real
  * client to: after {@code welcome} it syncs from its cursor (following {@code more}); live
  * {@code message} frames and sync answers are merged by seq ({@link ConversationReplica}); a live
- * seq above a hole makes it sync again; after an {@code ack} of its own send it syncs too, because
- * its own message never comes back live to the sending session and the ack carries no seq.
+ * seq above a hole makes it sync again. Its own messages come back live to the sending session
+ * like anyone's (the ack carries no seq; the live copy does).
  *
  * <p>It can be told to lose live messages on purpose ({@link #dropEveryNthLive}, {@link #dropNextLive})
  * and to lose its connection ({@link #disconnect}); frames of a connection it dropped are ignored,
@@ -248,9 +248,8 @@ final class Device implements AutoCloseable {
                 if (ack != null) {
                     ack.complete(frame);
                 }
-                // Our own message is never delivered live to this session and the ack has no seq:
-                // only a sync tells where it is in the conversation.
-                requestSync();
+                // No sync needed: the message comes back live with its seq. If that copy is lost
+                // (dropped, disconnected), the next gap or reconnect sync brings it.
             }
             case "error" -> {
                 errors.add(frame);

@@ -141,6 +141,12 @@ class ChatNodeIT {
             assertThat(ack.path("conversationId").asString()).matches("[1-9][0-9]*");
             assertThat(ack.path("sentAt").asLong()).isPositive();
 
+            // The sending session gets the message too: that is how it learns the seq.
+            JsonNode echo = client.next("message").path("message");
+            assertThat(echo.path("messageId").asString()).isEqualTo(ack.path("messageId").asString());
+            assertThat(echo.path("clientMessageId").asString()).isEqualTo("m-1");
+            assertThat(echo.path("seq").asLong()).isEqualTo(1);
+
             client.send(send("m-1", Long.toString(bob), "hello bob"));
             JsonNode retryAck = client.next("ack");
             assertThat(retryAck).isEqualTo(ack);
@@ -223,7 +229,7 @@ class ChatNodeIT {
     }
 
     @Test
-    void aMessageReachesTheRecipientAndTheSendersOtherSessionsButNotTheSendingOne() throws Exception {
+    void aMessageReachesTheRecipientAndEverySessionOfTheSender() throws Exception {
         long alice = newUser();
         long bob = newUser();
         try (WsTestClient alicePhone = WsTestClient.connect(ws(), TestJwt.token(alice));
@@ -240,12 +246,13 @@ class ChatNodeIT {
             assertThat(atBob.path("text").asString()).isEqualTo("hi bob");
             assertThat(atBob.path("clientMessageId").asString()).isEqualTo("live-1");
             assertThat(aliceLaptop.next("message").path("message")).isEqualTo(atBob);
+            // The sending phone too, after its ack: the ack came before the message had a seq.
+            assertThat(alicePhone.next("message").path("message")).isEqualTo(atBob);
 
-            // The laptop sends seq 2; deliveries to alice are ordered (keyed by recipient), so if
-            // the phone had been sent seq 1 it would arrive before seq 2.
             aliceLaptop.send(Map.of("type", "send", "id", "live-2", "conversationId",
                     ack.path("conversationId").asString(), "text", "from the laptop"));
             aliceLaptop.next("ack");
+            assertThat(aliceLaptop.next("message").path("message").path("seq").asLong()).isEqualTo(2);
             JsonNode atPhone = alicePhone.next("message").path("message");
             assertThat(atPhone.path("seq").asLong()).isEqualTo(2);
             assertThat(bobPhone.next("message").path("message").path("seq").asLong()).isEqualTo(2);

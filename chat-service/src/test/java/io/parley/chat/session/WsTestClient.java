@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -101,13 +102,18 @@ public final class WsTestClient implements AutoCloseable {
 
     /** The next frame of this type, skipping {@code pong} frames. */
     public JsonNode nextIgnoringPongs(String type) throws InterruptedException {
+        return nextIgnoring(type, Set.of("pong"));
+    }
+
+    /** The next frame of this type, skipping frames of the ignored types (e.g. a sender's own messages). */
+    public JsonNode nextIgnoring(String type, Set<String> ignored) throws InterruptedException {
         while (true) {
             JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             if (frame == null) {
                 throw new AssertionError("no " + type + " frame within " + WAIT + (closed.isDone() ? "; closed " + closed.join() : ""));
             }
             String actual = frame.path("type").asString();
-            if (actual.equals("pong")) {
+            if (ignored.contains(actual)) {
                 continue;
             }
             if (!type.equals(actual)) {

@@ -35,6 +35,17 @@ public final class Topics {
         return NODE_PRESENCE_PREFIX + nodeId;
     }
 
+    private static final String NODE_SIGNALS_PREFIX = "parley.signals.node.";
+
+    /**
+     * {@link ConversationSignal} records (receipts, typing) for the sessions one chat node holds,
+     * keyed by conversation id. Separate from {@link #nodeDeliveries} for the same reason as
+     * presence: a flood of typing indicators must never queue in front of messages.
+     */
+    public static String nodeSignals(String nodeId) {
+        return NODE_SIGNALS_PREFIX + nodeId;
+    }
+
     private Topics() {
     }
 }

@@ -16,7 +16,9 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ClientFrame.Ping.class, name = "ping"),
         @JsonSubTypes.Type(value = ClientFrame.PresenceSubscribe.class, name = "presence_subscribe"),
         @JsonSubTypes.Type(value = ClientFrame.PresenceQuery.class, name = "presence_query"),
-        @JsonSubTypes.Type(value = ClientFrame.PresenceSettings.class, name = "presence_settings")
+        @JsonSubTypes.Type(value = ClientFrame.PresenceSettings.class, name = "presence_settings"),
+        @JsonSubTypes.Type(value = ClientFrame.Receipt.class, name = "receipt"),
+        @JsonSubTypes.Type(value = ClientFrame.Typing.class, name = "typing")
 })
 public sealed interface ClientFrame {
 
@@ -56,5 +58,21 @@ public sealed interface ClientFrame {
 
     /** Hide (or show again) this user's presence: hidden users appear offline, with no last-seen time. */
     record PresenceSettings(String id, Boolean hidden) implements ClientFrame {
+    }
+
+    /**
+     * "This user has received ({@code status = delivered}) or read ({@code status = read}) the
+     * conversation up to and including {@code seq}." Watermarks only move up: a receipt at or below
+     * the user's current mark changes nothing. Read implies delivered.
+     */
+    record Receipt(String id, String conversationId, String status, Long seq) implements ClientFrame {
+    }
+
+    /**
+     * The user is typing ({@code state = start}, repeated while they type) or stopped ({@code stop})
+     * in a conversation. Never stored; the server forwards at most one {@code start} per throttle
+     * interval per session and conversation.
+     */
+    record Typing(String conversationId, String state) implements ClientFrame {
     }
 }

@@ -16,13 +16,21 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
         @JsonSubTypes.Type(value = ServerFrame.Reconnect.class, name = "reconnect"),
         @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
-        @JsonSubTypes.Type(value = ServerFrame.PresenceSettingsResult.class, name = "presence_settings")
+        @JsonSubTypes.Type(value = ServerFrame.PresenceSettingsResult.class, name = "presence_settings"),
+        @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt"),
+        @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing")
 })
 public sealed interface ServerFrame {
 
-    /** First frame of every session: who you are and the limits this server enforces. */
+    /**
+     * First frame of every session: who you are and the limits this server enforces.
+     * {@code receiptsShared} false means this deployment never shows a member's receipts to others
+     * (your own devices still get yours); {@code typingIntervalSeconds} is how often to repeat
+     * {@code typing start} while the user types.
+     */
     record Welcome(int protocolVersion, String sessionId, String userId, String node,
-                   int maxFrameBytes, int maxTextLength, int heartbeatIntervalSeconds)
+                   int maxFrameBytes, int maxTextLength, int heartbeatIntervalSeconds,
+                   boolean receiptsShared, int typingIntervalSeconds)
             implements ServerFrame {
     }
 
@@ -99,5 +107,21 @@ public sealed interface ServerFrame {
 
     /** The presence settings now in force for this user (answer to {@code presence_settings}). */
     record PresenceSettingsResult(String ref, boolean hidden) implements ServerFrame {
+    }
+
+    /**
+     * A member's watermark moved: {@code userId} has received ({@code delivered}) or read
+     * ({@code read}) {@code conversationId} up to and including {@code seq}. Sent to the member's own
+     * sessions (a read on one device clears the unread count on the others) and, when receipts are
+     * shared, to the other members' sessions.
+     */
+    record Receipt(String conversationId, String userId, String status, long seq) implements ServerFrame {
+    }
+
+    /**
+     * {@code userId} is typing ({@code start}) or stopped ({@code stop}) in {@code conversationId}.
+     * A {@code start} holds for {@code expiresInMs}; without a newer {@code start} the client hides it then.
+     */
+    record Typing(String conversationId, String userId, String state, long expiresInMs) implements ServerFrame {
     }
 }
