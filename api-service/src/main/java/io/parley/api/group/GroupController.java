@@ -40,6 +40,7 @@ class GroupController {
             + "system message group_created.")
     @ApiResponse(responseCode = "201", description = "Created")
     @ApiResponse(responseCode = "400", description = "Bad name, a member id that is not a user, or too many members")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @PostMapping
     ResponseEntity<GroupResponse> create(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
             @RequestBody GroupRequests.Create request) {
@@ -48,47 +49,75 @@ class GroupController {
     }
 
     @Operation(summary = "A group you belong to")
+    @ApiResponse(responseCode = "200", description = "The group: name, your role, members")
     @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
     @GetMapping("/{conversationId}")
-    GroupResponse get(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token, @PathVariable long conversationId) {
+    GroupResponse get(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token, @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId) {
         return groups.get(Callers.userId(token), conversationId);
     }
 
     @Operation(summary = "Rename a group (owner, admin)")
+    @ApiResponse(responseCode = "200", description = "Applied: the group as it is now")
+    @ApiResponse(responseCode = "202", description = "Recorded, not yet applied: the group as it was")
+    @ApiResponse(responseCode = "400", description = "Name empty or longer than 100 characters")
     @ApiResponse(responseCode = "403", description = "You are a member without the right")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @PatchMapping("/{conversationId}")
     ResponseEntity<GroupResponse> rename(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
-            @PathVariable long conversationId, @RequestBody GroupRequests.Rename request) {
+            @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId, @RequestBody GroupRequests.Rename request) {
         return answer(groups.rename(Callers.userId(token), conversationId, request));
     }
 
     @Operation(summary = "Add members (owner, admin)")
+    @ApiResponse(responseCode = "200", description = "Applied: the group as it is now")
+    @ApiResponse(responseCode = "202", description = "Recorded, not yet applied: the group as it was")
+    @ApiResponse(responseCode = "400", description = "An id that is not a user or is already a member, or the group would pass its member limit")
+    @ApiResponse(responseCode = "403", description = "You are a member without the right")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @PostMapping("/{conversationId}/members")
     ResponseEntity<GroupResponse> add(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
-            @PathVariable long conversationId, @RequestBody GroupRequests.AddMembers request) {
+            @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId, @RequestBody GroupRequests.AddMembers request) {
         return answer(groups.addMembers(Callers.userId(token), conversationId, request));
     }
 
     @Operation(summary = "Remove a member (owner: anyone but themselves; admin: plain members)")
+    @ApiResponse(responseCode = "200", description = "Applied: the group as it is now")
+    @ApiResponse(responseCode = "202", description = "Recorded, not yet applied: the group as it was")
+    @ApiResponse(responseCode = "400", description = "Not a member, or yourself (use leave)")
+    @ApiResponse(responseCode = "403", description = "You are a member without the right")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @DeleteMapping("/{conversationId}/members/{userId}")
     ResponseEntity<GroupResponse> remove(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
-            @PathVariable long conversationId, @PathVariable long userId) {
+            @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId, @Parameter(description = "The member's user id (decimal)") @PathVariable long userId) {
         return answer(groups.removeMember(Callers.userId(token), conversationId, userId));
     }
 
     @Operation(summary = "Change a member's role (owner only)",
             description = "`admin` or `member`; `owner` transfers ownership and makes you an admin.")
+    @ApiResponse(responseCode = "200", description = "Applied: the group as it is now")
+    @ApiResponse(responseCode = "202", description = "Recorded, not yet applied: the group as it was")
+    @ApiResponse(responseCode = "400", description = "Unknown role, not a member, or yourself")
+    @ApiResponse(responseCode = "403", description = "You are a member without the right")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @PutMapping("/{conversationId}/members/{userId}/role")
     ResponseEntity<GroupResponse> changeRole(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
-            @PathVariable long conversationId, @PathVariable long userId, @RequestBody GroupRequests.ChangeRole request) {
+            @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId, @Parameter(description = "The member's user id (decimal)") @PathVariable long userId, @RequestBody GroupRequests.ChangeRole request) {
         return answer(groups.changeRole(Callers.userId(token), conversationId, userId, request));
     }
 
     @Operation(summary = "Leave a group", description = "An owner hands the group to the longest standing admin, "
             + "else the longest standing member. 204 once applied, 202 if still being applied.")
+    @ApiResponse(responseCode = "204", description = "Applied: you are no longer a member")
+    @ApiResponse(responseCode = "202", description = "Recorded, not yet applied")
+    @ApiResponse(responseCode = "404", description = "No such group, or you are not a member (the API does not say which)")
+    @ApiResponse(responseCode = "503", description = "Not recorded (Kafka or Cassandra unavailable): nothing changed, retry")
     @PostMapping("/{conversationId}/leave")
     ResponseEntity<Void> leave(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,
-            @PathVariable long conversationId) {
+            @Parameter(description = "The group's conversation id (decimal)") @PathVariable long conversationId) {
         GroupService.Change change = groups.leave(Callers.userId(token), conversationId);
         return ResponseEntity.status(change.applied() ? HttpStatus.NO_CONTENT : HttpStatus.ACCEPTED).build();
     }

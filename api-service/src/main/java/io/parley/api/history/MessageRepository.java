@@ -9,6 +9,8 @@ import io.parley.common.protocol.ServerFrame.WireMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.springframework.stereotype.Repository;
 
 /** {@link MessageReader} on the {@code messages} and {@code conversation_sequence} tables. */
@@ -22,6 +24,7 @@ class MessageRepository implements MessageReader {
     private final PreparedStatement selectHighest;
     private final PreparedStatement selectOlder;
     private final PreparedStatement selectNewer;
+    private final PreparedStatement selectOne;
 
     MessageRepository(CqlSession session) {
         this.session = session;
@@ -31,6 +34,14 @@ class MessageRepository implements MessageReader {
                 + "WHERE conversation_id = ? AND bucket = ? AND seq < ? LIMIT ?");
         this.selectNewer = session.prepare("SELECT " + COLUMNS + " FROM messages "
                 + "WHERE conversation_id = ? AND bucket = ? AND seq > ? ORDER BY seq ASC LIMIT ?");
+        this.selectOne = session.prepare("SELECT " + COLUMNS + " FROM messages "
+                + "WHERE conversation_id = ? AND bucket = ? AND seq = ?");
+    }
+
+    /** The message at {@code seq}, read without blocking; empty if it is not stored (yet). */
+    CompletionStage<Optional<WireMessage>> findAsync(long conversationId, long seq) {
+        return session.executeAsync(selectOne.bind(conversationId, MessageBuckets.of(seq), seq))
+                .thenApply(rows -> Optional.ofNullable(rows.one()).map(row -> message(conversationId, row)));
     }
 
     @Override
@@ -51,22 +62,25 @@ class MessageRepository implements MessageReader {
 
     private List<WireMessage> read(long conversationId, PreparedStatement statement, long bucket, long seq, int limit) {
         List<WireMessage> messages = new ArrayList<>(limit);
-        String conversation = Long.toString(conversationId);
         for (Row row : session.execute(statement.bind(conversationId, bucket, seq, limit))) {
-            Instant sentAt = row.getInstant("sent_at");
-            String kind = MessageKind.orText(row.getString("kind"));
-            messages.add(new WireMessage(
-                    Long.toString(row.getLong("message_id")),
-                    conversation,
-                    row.getLong("seq"),
-                    Long.toString(row.getLong("sender_id")),
-                    row.getString("client_message_id"),
-                    row.getString("body"),
-                    sentAt == null ? 0 : sentAt.toEpochMilli(),
-                    kind,
-                    MessageKind.SYSTEM.equals(kind) ? system(row) : null));
+            messages.add(message(conversationId, row));
         }
         return messages;
+    }
+
+    private static WireMessage message(long conversationId, Row row) {
+        Instant sentAt = row.getInstant("sent_at");
+        String kind = MessageKind.orText(row.getString("kind"));
+        return new WireMessage(
+                Long.toString(row.getLong("message_id")),
+                Long.toString(conversationId),
+                row.getLong("seq"),
+                Long.toString(row.getLong("sender_id")),
+                row.getString("client_message_id"),
+                row.getString("body"),
+                sentAt == null ? 0 : sentAt.toEpochMilli(),
+                kind,
+                MessageKind.SYSTEM.equals(kind) ? system(row) : null);
     }
 
     /** The structured content of a system message row, ids as decimal strings (as on the socket). */

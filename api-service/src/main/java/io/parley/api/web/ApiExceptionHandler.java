@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "Storage is temporarily unavailable; retry shortly.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(withInstance(problem, request));
+    }
+
+    /**
+     * A failure inside a parallel read ({@code join()} on async driver calls) arrives wrapped;
+     * answer it as if it had been thrown directly, so a Cassandra timeout is still a 503.
+     */
+    @ExceptionHandler(CompletionException.class)
+    ResponseEntity<Object> handleAsyncFailure(CompletionException ex, WebRequest request) {
+        Throwable cause = ex.getCause();
+        if (cause instanceof ApiException api) {
+            return handleApiException(api, request);
+        }
+        if (cause instanceof AllNodesFailedException || cause instanceof DriverTimeoutException
+                || cause instanceof QueryConsistencyException) {
+            return handleStorageUnavailable((DriverException) cause, request);
+        }
+        return handleUnexpected(cause instanceof Exception e ? e : ex, request);
     }
 
     /** The last resort: log it with the stack trace, tell the client nothing internal. */

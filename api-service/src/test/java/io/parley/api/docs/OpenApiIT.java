@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.api.support.ApiClient.Response;
 import io.parley.api.support.ApiIntegrationTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -23,6 +26,66 @@ class OpenApiIT extends ApiIntegrationTest {
         // sign-up and login must not demand the token they exist to provide
         assertThat(spec.at("/paths/~1api~1auth~1login/post/security").isArray()).isTrue();
         assertThat(spec.at("/paths/~1api~1auth~1login/post/security").isEmpty()).isTrue();
+    }
+
+    @Test
+    void groupAndConversationOperationsAreDescribedWithParametersSchemasAndProblems() {
+        JsonNode spec = api.get("/api/openapi", null).json();
+        JsonNode paths = spec.get("paths");
+        Map<String, List<String>> operations = Map.of(
+                "/api/conversations", List.of("get"),
+                "/api/conversations/{conversationId}/receipts", List.of("get"),
+                "/api/conversations/{conversationId}/messages", List.of("get"),
+                "/api/groups", List.of("post"),
+                "/api/groups/{conversationId}", List.of("get", "patch"),
+                "/api/groups/{conversationId}/members", List.of("post"),
+                "/api/groups/{conversationId}/members/{userId}", List.of("delete"),
+                "/api/groups/{conversationId}/members/{userId}/role", List.of("put"),
+                "/api/groups/{conversationId}/leave", List.of("post"));
+        operations.forEach((path, methods) -> {
+            assertThat(paths.has(path)).as(path).isTrue();
+            for (String method : methods) {
+                JsonNode operation = paths.get(path).get(method);
+                assertThat(operation).as(method + " " + path).isNotNull();
+                assertThat(operation.get("summary").asString()).as(method + " " + path).isNotBlank();
+                // every error answer is described as a problem detail, including the 401 of a missing token
+                assertThat(operation.at("/responses/401/content/application~1problem+json/schema/$ref").asString())
+                        .as(method + " " + path).isEqualTo("#/components/schemas/Problem");
+                operation.get("responses").properties().forEach(response -> {
+                    if (response.getKey().startsWith("4") || response.getKey().startsWith("5")) {
+                        assertThat(response.getValue().get("content").propertyNames())
+                                .as(method + " " + path + " " + response.getKey()).containsExactly("application/problem+json");
+                    }
+                });
+                if (path.contains("{conversationId}")) {
+                    assertThat(parameterNames(operation)).as(method + " " + path).contains("conversationId");
+                    assertThat(operation.at("/responses/404").isMissingNode()).as(method + " " + path).isFalse();
+                }
+            }
+        });
+
+        JsonNode list = paths.at("/~1api~1conversations/get");
+        assertThat(parameterNames(list)).containsExactlyInAnyOrder("limit", "cursor");
+        assertThat(list.at("/responses/200/content").toString()).contains("#/components/schemas/ConversationList");
+        assertThat(list.at("/responses/400").isMissingNode()).isFalse();
+        JsonNode receipts = paths.at("/~1api~1conversations~1{conversationId}~1receipts/get");
+        assertThat(parameterNames(receipts)).containsExactlyInAnyOrder("conversationId", "seq");
+        assertThat(receipts.at("/responses/200/content").toString()).contains("#/components/schemas/Receipts");
+        assertThat(receipts.at("/responses/400").isMissingNode()).isFalse();
+        JsonNode schemas = spec.at("/components/schemas");
+        assertThat(schemas.at("/ConversationSummary/properties").propertyNames()).contains("conversationId", "kind",
+                "name", "peer", "removed", "lastSeq", "lastActivityAt", "readSeq", "unreadCount", "lastMessage");
+        assertThat(schemas.at("/MessageReceipts/properties").propertyNames())
+                .contains("seq", "senderId", "recipientCount", "deliveredCount", "readCount");
+        assertThat(schemas.at("/Problem/properties").propertyNames()).contains("status", "detail", "errors");
+        // the key set needs no token, so no 401 is invented for it
+        assertThat(paths.at("/~1api~1auth~1jwks/get/responses/401").isMissingNode()).isTrue();
+    }
+
+    private static List<String> parameterNames(JsonNode operation) {
+        List<String> names = new ArrayList<>();
+        operation.path("parameters").forEach(p -> names.add(p.get("name").asString()));
+        return names;
     }
 
     @Test
