@@ -23,9 +23,10 @@ import java.util.List;
 /**
  * A chat node in its own JVM, from the module's Spring Boot jar (built by {@code package}, before
  * failsafe runs), so a test can kill it with SIGKILL like an operator's {@code kill -9}. It trusts
- * {@link TestJwt}'s key through a small JWKS server in the test JVM.
+ * {@link TestJwt}'s key through a small JWKS server in the test JVM. Public for benchmarks in other
+ * packages that want each node's CPU and heap apart from their clients'.
  */
-final class ChatNodeProcess implements AutoCloseable {
+public final class ChatNodeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -40,7 +41,7 @@ final class ChatNodeProcess implements AutoCloseable {
     }
 
     /** Starts the node and waits until it answers {@code /internal/node}. */
-    static ChatNodeProcess start(String nodeId, String... properties) throws Exception {
+    public static ChatNodeProcess start(String nodeId, String... properties) throws Exception {
         File jar = bootJar();
         HttpServer jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         byte[] body = TestJwt.jwks().getBytes(StandardCharsets.UTF_8);
@@ -86,12 +87,17 @@ final class ChatNodeProcess implements AutoCloseable {
         return node;
     }
 
-    URI ws() {
+    public URI ws() {
         return URI.create("ws://127.0.0.1:" + port + "/ws/v1");
     }
 
+    /** The child JVM's process id (to read its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL (Process.destroyForcibly on Unix), then waits for the process to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
