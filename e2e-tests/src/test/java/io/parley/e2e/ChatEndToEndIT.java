@@ -2,6 +2,7 @@ package io.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
@@ -49,6 +50,7 @@ class ChatEndToEndIT {
     private ParleyClient client;
     private ParleyClient.Session alice;
     private ParleyClient.Session bob;
+    private ParleyClient.Session carol;
     private String conversationId;
 
     @BeforeAll
@@ -58,6 +60,7 @@ class ChatEndToEndIT {
         client = new ParleyClient(http, system.gatewayUrl());
         alice = client.signUpAndLogin("alice_" + suffix, "Alice");
         bob = client.signUpAndLogin("bob_" + suffix, "Bob");
+        carol = client.signUpAndLogin("carol_" + suffix, "Carol");
     }
 
     @AfterAll
@@ -112,8 +115,12 @@ class ChatEndToEndIT {
 
         WireMessage echo = aliceLaptop.await(Message.class).message();
         assertThat(echo.messageId()).isEqualTo(ack.messageId());
+        // The sending device gets its own message too, after the ack: that is where it learns the seq.
+        WireMessage own = alicePhone.await(Message.class).message();
+        assertThat(own.clientMessageId()).isEqualTo("c-hello");
+        assertThat(own.seq()).isEqualTo(1);
         assertThat(alicePhone.drain(Duration.ofSeconds(2)))
-                .as("the sending device has its ack and gets no echo of its own message")
+                .as("its own message comes back once")
                 .noneMatch(Message.class::isInstance);
 
         JsonNode history = client.history(bob, conversationId, "").body();
@@ -214,6 +221,143 @@ class ChatEndToEndIT {
 
     @Test
     @Order(7)
+    void threeUsersOnTwoNodesHoldAGroupConversationWithReceiptsTypingAndResync() {
+        ChatConnection a = connect(0, alice);
+        ChatConnection b = connect(1, bob);
+        ChatConnection c = connect(0, carol);
+
+        // The group is made over REST through the gateway; its creation notice is seq 1 for all.
+        ParleyClient.Response created = client.post("/api/groups",
+                Map.of("name", "Hikers", "memberIds", List.of(bob.userId(), carol.userId())), alice.token());
+        assertThat(created.status()).isEqualTo(201);
+        String group = created.body().get("conversationId").asString();
+        for (ChatConnection member : List.of(a, b, c)) {
+            WireMessage notice = member.await(Message.class, m -> m.message().conversationId().equals(group)).message();
+            assertThat(notice.seq()).isEqualTo(1);
+            assertThat(notice.system().event()).isEqualTo("group_created");
+        }
+
+        // A message from node 1 reaches all three, on both nodes, the sender's own session too.
+        a.send(new ClientFrame.Send("g-hello", group, null, "Who is in for Saturday?"));
+        a.await(Ack.class, ack -> ack.id().equals("g-hello"));
+        for (ChatConnection member : List.of(a, b, c)) {
+            WireMessage hello = member.await(Message.class, m -> m.message().conversationId().equals(group)).message();
+            assertThat(hello.seq()).isEqualTo(2);
+            assertThat(hello.text()).isEqualTo("Who is in for Saturday?");
+        }
+
+        // Bob (node 2) has it and reads it: alice and carol (node 1) see both watermarks move.
+        b.send(new ClientFrame.Receipt("b-d", group, "delivered", 2L));
+        b.send(new ClientFrame.Receipt("b-r", group, "read", 2L));
+        for (ChatConnection member : List.of(a, c)) {
+            ServerFrame.Receipt delivered = member.await(ServerFrame.Receipt.class, r -> r.status().equals("delivered"));
+            ServerFrame.Receipt read = member.await(ServerFrame.Receipt.class, r -> r.status().equals("read"));
+            assertThat(List.of(delivered.userId(), read.userId())).containsOnly(bob.userId());
+            assertThat(read.seq()).isEqualTo(2);
+            assertThat(read.conversationId()).isEqualTo(group);
+        }
+        // A receipt for a message that does not exist: a clear error, nothing recorded.
+        c.send(new ClientFrame.Receipt("c-bad", group, "read", 99L));
+        ServerFrame.Error refused = c.await(ServerFrame.Error.class);
+        assertThat(refused.code()).isEqualTo("unknown_message");
+        assertThat(refused.ref()).isEqualTo("c-bad");
+
+        // Carol types: alice and bob see it, with an expiry; carol does not get her own.
+        c.send(new ClientFrame.Typing(group, "start"));
+        for (ChatConnection member : List.of(a, b)) {
+            ServerFrame.Typing typing = member.await(ServerFrame.Typing.class);
+            assertThat(typing.userId()).isEqualTo(carol.userId());
+            assertThat(typing.state()).isEqualTo("start");
+            assertThat(typing.expiresInMs()).isPositive();
+        }
+        assertThat(c.drain(Duration.ofSeconds(2))).noneMatch(ServerFrame.Typing.class::isInstance);
+
+        // Carol goes away; three messages are written from both nodes; she comes back on the
+        // other node and resyncs from her cursor: exactly the three, in order, nothing else.
+        c.close();
+        List<String> missed = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            ChatConnection from = i % 2 == 0 ? b : a;
+            from.send(new ClientFrame.Send("g-away-" + i, group, null, "while carol was away " + i));
+            missed.add(from.await(Ack.class, ack -> ack.conversationId().equals(group)).messageId());
+        }
+        ChatConnection carolAgain = connect(1, carol);
+        carolAgain.send(new ClientFrame.Sync(Map.of(group, "2"), 100));
+        Map<Long, WireMessage> held = new TreeMap<>();
+        carolAgain.await(SyncResult.class).messages().stream()
+                .filter(m -> m.conversationId().equals(group))
+                .forEach(m -> held.put(m.seq(), m));
+        while (held.size() < 3) {
+            WireMessage live = carolAgain.await(Message.class, m -> m.message().conversationId().equals(group)).message();
+            held.putIfAbsent(live.seq(), live);
+        }
+        assertThat(held.keySet()).containsExactly(3L, 4L, 5L);
+        assertThat(held.values()).extracting(WireMessage::messageId).containsExactlyElementsOf(missed);
+        assertThat(carolAgain.drain(Duration.ofSeconds(2)))
+                .as("nothing beyond what she missed")
+                .noneMatch(frame -> frame instanceof Message m && m.message().conversationId().equals(group));
+
+        // The conversation list through the gateway: newest first, unread = newest seq - read mark
+        // (your own messages count as read). Carol has read nothing yet; reading on this device
+        // clears it for all her devices.
+        assertThat(unread(carol, group)).isEqualTo(5);
+        assertThat(unread(alice, group)).as("alice wrote seq 5").isZero();
+        assertThat(unread(bob, group)).as("bob wrote seq 4").isEqualTo(1);
+        carolAgain.send(new ClientFrame.Receipt("c-read", group, "read", 5L));
+        assertThat(carolAgain.await(ServerFrame.Receipt.class, r -> r.userId().equals(carol.userId())).seq()).isEqualTo(5);
+        assertThat(unread(carol, group)).isZero();
+        JsonNode top = client.get("/api/conversations?limit=1", carol.token()).body().get("conversations").get(0);
+        assertThat(top.get("conversationId").asString()).isEqualTo(group);
+        assertThat(top.get("lastMessage").get("text").asString()).isEqualTo("while carol was away 3");
+    }
+
+    private long unread(ParleyClient.Session who, String conversation) {
+        ParleyClient.Response list = client.get("/api/conversations", who.token());
+        assertThat(list.status()).isEqualTo(200);
+        for (JsonNode item : list.body().get("conversations")) {
+            if (item.get("conversationId").asString().equals(conversation)) {
+                return item.get("unreadCount").asLong();
+            }
+        }
+        throw new AssertionError(conversation + " is not in the conversation list of " + who.userId());
+    }
+
+    @Test
+    @Order(8)
+    void contactsSeeEachOtherGoOnlineAndOfflineAcrossNodesAndStrangersSeeNothing() {
+        connections.forEach(ChatConnection::close);
+        connections.clear();
+        ChatConnection a = connect(0, alice);
+        a.send(new ClientFrame.PresenceSubscribe("p-1", true));
+        ServerFrame.Presence snapshot = a.await(ServerFrame.Presence.class, p -> "p-1".equals(p.ref()));
+        if (!shows(snapshot, bob, "offline")) {
+            // Bob's sessions of the earlier tests just closed: he goes offline when the grace period ends.
+            a.await(ServerFrame.Presence.class, p -> shows(p, bob, "offline"));
+        }
+
+        ChatConnection b = connect(1, bob);
+        a.await(ServerFrame.Presence.class, p -> shows(p, bob, "online"));
+        b.close();
+        ServerFrame.Presence offline = a.await(ServerFrame.Presence.class, p -> shows(p, bob, "offline"));
+        assertThat(offline.users()).filteredOn(u -> u.userId().equals(bob.userId()))
+                .allSatisfy(u -> assertThat(u.lastSeen()).isPositive());
+
+        ParleyClient.Session dave = client.signUpAndLogin("dave_" + suffix, "Dave");
+        connect(1, dave);
+        a.send(new ClientFrame.PresenceQuery("q-1", List.of(dave.userId(), bob.userId())));
+        ServerFrame.Presence answer = a.await(ServerFrame.Presence.class, p -> "q-1".equals(p.ref()));
+        assertThat(answer.users()).extracting(ServerFrame.UserPresence::userId, ServerFrame.UserPresence::status)
+                .containsExactlyInAnyOrder(
+                        tuple(dave.userId(), "unknown"),
+                        tuple(bob.userId(), "offline"));
+    }
+
+    private static boolean shows(ServerFrame.Presence frame, ParleyClient.Session user, String status) {
+        return frame.users().stream().anyMatch(u -> u.userId().equals(user.userId()) && u.status().equals(status));
+    }
+
+    @Test
+    @Order(9)
     void historySurvivesARestartOfTheWholeSystem() {
         List<String> before = texts(client.history(alice, conversationId, "").body());
         connections.forEach(ChatConnection::close);

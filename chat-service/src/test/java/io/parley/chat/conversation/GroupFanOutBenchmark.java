@@ -78,8 +78,8 @@ class GroupFanOutBenchmark {
 
     static final int MEMBERS = 100;
     static final int SENDERS = 4;
-    /** Every member but the sender (its one session is the origin, which gets no copy). */
-    static final int RECEIVERS_PER_MESSAGE = MEMBERS - 1;
+    /** Every member, the sender included: its sending session gets the message too (that is how it learns the seq). */
+    static final int RECEIVERS_PER_MESSAGE = MEMBERS;
 
     private static final List<Integer> RATES = parseRates(System.getProperty("fanout.rates", "1,5,10,20,40,80"));
     private static final Duration MEASURE = Duration.parse("PT" + System.getProperty("fanout.measure", "20s"));
