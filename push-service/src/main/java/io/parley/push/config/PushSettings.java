@@ -14,6 +14,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         notification is sent for all of them
  * @param maxAge           requests for messages older than this (by their sentAt) are dropped: a
  *                         notification that late is noise (e.g. a first start on an old topic)
+ * @param claimLease       how long a device's claim in state {@code sending} protects an FCM attempt:
+ *                         one not sent (nor re-stamped for a scheduled retry) within this is taken to
+ *                         belong to a dead instance and is taken over and sent by whoever notifies
+ *                         that window next. Longer than the longest single {@code sendEach} (the
+ *                         SDK's own timeouts and 5xx retries) plus clock skew between instances
  * @param retry            back-off for FCM answers that say "try later" (429, 5xx)
  * @param consumer         the Kafka consumer of {@code parley.notifications.offline}
  * @param fcm              Firebase credentials; none configured means the log-only sink
@@ -24,6 +29,7 @@ public record PushSettings(
         @DefaultValue("100") int previewLength,
         @DefaultValue("3s") Duration coalesceWindow,
         @DefaultValue("1h") Duration maxAge,
+        @DefaultValue("3m") Duration claimLease,
         @DefaultValue Retry retry,
         @DefaultValue Consumer consumer,
         @DefaultValue Fcm fcm) {
@@ -34,6 +40,9 @@ public record PushSettings(
         }
         if (coalesceWindow.isNegative()) {
             throw new IllegalArgumentException("parley.push.coalesce-window must not be negative");
+        }
+        if (claimLease.isNegative() || claimLease.isZero()) {
+            throw new IllegalArgumentException("parley.push.claim-lease must be positive");
         }
     }
 
@@ -78,9 +87,13 @@ public record PushSettings(
      * @param credentialsFile a Firebase service-account JSON; empty falls back to
      *                        GOOGLE_APPLICATION_CREDENTIALS, and with neither the log-only sink is used
      * @param projectId       the Firebase project; empty takes the one named in the credentials
+     * @param emulatorHost    {@code host:port} of a server that speaks the FCM HTTP v1 API over plain
+     *                        HTTP (a fake FCM for tests and benchmarks); set, it replaces Google
+     *                        and no credentials are used. Never set in production
      */
     public record Fcm(
             @DefaultValue("") String credentialsFile,
-            @DefaultValue("") String projectId) {
+            @DefaultValue("") String projectId,
+            @DefaultValue("") String emulatorHost) {
     }
 }

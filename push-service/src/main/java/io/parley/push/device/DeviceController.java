@@ -2,6 +2,11 @@ package io.parley.push.device;
 
 import io.parley.push.web.ApiException;
 import io.parley.push.web.Callers;
+import io.parley.push.web.OpenApiConfig;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -20,6 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
  * install); PUT registers it or replaces its token (FCM rotates tokens), so it is idempotent.
  * Everything is scoped to the caller: another user's device ids simply do not exist here.
  */
+@Tag(name = "Devices", description = "The caller's devices and their FCM registration tokens")
 @RestController
 @RequestMapping("/api/push/devices")
 class DeviceController {
@@ -32,8 +38,15 @@ class DeviceController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Register a device or replace its token",
+            description = "Idempotent: the same device id again replaces the token (FCM rotates tokens). "
+                    + "Device ids: 1-64 of A-Za-z0-9._:-; tokens: not empty, at most 4096 characters, no whitespace.")
+    @ApiResponse(responseCode = "200", description = "The device as stored")
+    @ApiResponse(responseCode = "400", ref = OpenApiConfig.BAD_REQUEST)
     @PutMapping("/{deviceId}")
-    DeviceResponse register(@AuthenticationPrincipal Jwt jwt, @PathVariable String deviceId,
+    DeviceResponse register(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt,
+                            @Parameter(description = "Chosen by the client, stable per app install", example = "pixel-8")
+                            @PathVariable String deviceId,
                             @RequestBody DeviceRequest request) {
         long userId = Callers.userId(jwt);
         Device device = new Device(DeviceValidation.deviceId(deviceId), DeviceValidation.platform(request.platform()),
@@ -42,13 +55,20 @@ class DeviceController {
         return DeviceResponse.of(device);
     }
 
+    @Operation(summary = "Your devices")
+    @ApiResponse(responseCode = "200", description = "The caller's devices only")
     @GetMapping
-    List<DeviceResponse> list(@AuthenticationPrincipal Jwt jwt) {
+    List<DeviceResponse> list(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt) {
         return devices.devicesOf(Callers.userId(jwt)).stream().map(DeviceResponse::of).toList();
     }
 
+    @Operation(summary = "Remove a device", description = "It gets no more notifications.")
+    @ApiResponse(responseCode = "204", description = "Removed")
+    @ApiResponse(responseCode = "400", ref = OpenApiConfig.BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = OpenApiConfig.NOT_FOUND)
     @DeleteMapping("/{deviceId}")
-    ResponseEntity<Void> remove(@AuthenticationPrincipal Jwt jwt, @PathVariable String deviceId) {
+    ResponseEntity<Void> remove(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt,
+                                @Parameter(example = "pixel-8") @PathVariable String deviceId) {
         if (!devices.delete(Callers.userId(jwt), DeviceValidation.deviceId(deviceId))) {
             throw ApiException.notFound("You have no device '" + deviceId + "'.");
         }

@@ -2,6 +2,11 @@ package io.parley.push.mute;
 
 import io.parley.push.web.ApiException;
 import io.parley.push.web.Callers;
+import io.parley.push.web.OpenApiConfig;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Only members may mute; for anyone else the conversation does not exist (404, not 403, so the
  * answer does not reveal that it exists).
  */
+@Tag(name = "Mutes", description = "Conversations whose notifications the caller silenced, on all their devices")
 @RestController
 @RequestMapping("/api/push/mutes")
 class MuteController {
@@ -37,8 +43,14 @@ class MuteController {
         this.clock = clock;
     }
 
+    @Operation(summary = "Mute a conversation",
+            description = "`until` in the future and within 10 years, or null to mute until unmuted. Again replaces it.")
+    @ApiResponse(responseCode = "200", description = "The mute in force")
+    @ApiResponse(responseCode = "400", ref = OpenApiConfig.BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = OpenApiConfig.NOT_FOUND)
     @PutMapping("/{conversationId}")
-    MuteResponse mute(@AuthenticationPrincipal Jwt jwt, @PathVariable long conversationId,
+    MuteResponse mute(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt,
+                      @Parameter(description = "Conversation id (decimal)") @PathVariable long conversationId,
                       @RequestBody MuteRequest request) {
         long userId = Callers.userId(jwt);
         Instant now = clock.instant();
@@ -55,16 +67,23 @@ class MuteController {
         return MuteResponse.of(mute);
     }
 
+    @Operation(summary = "Unmute a conversation", description = "Also answers 204 when it was not muted.")
+    @ApiResponse(responseCode = "204", description = "Not muted (any more)")
+    @ApiResponse(responseCode = "400", ref = OpenApiConfig.BAD_REQUEST)
+    @ApiResponse(responseCode = "404", ref = OpenApiConfig.NOT_FOUND)
     @DeleteMapping("/{conversationId}")
-    ResponseEntity<Void> unmute(@AuthenticationPrincipal Jwt jwt, @PathVariable long conversationId) {
+    ResponseEntity<Void> unmute(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt,
+                                @Parameter(description = "Conversation id (decimal)") @PathVariable long conversationId) {
         long userId = Callers.userId(jwt);
         requireMember(userId, conversationId);
         mutes.unmute(userId, conversationId);
         return ResponseEntity.noContent().build();
     }
 
+    @Operation(summary = "Your mutes in force", description = "`until` null = until unmuted; expired mutes are not listed.")
+    @ApiResponse(responseCode = "200", description = "The caller's mutes")
     @GetMapping
-    List<MuteResponse> list(@AuthenticationPrincipal Jwt jwt) {
+    List<MuteResponse> list(@Parameter(hidden = true) @AuthenticationPrincipal Jwt jwt) {
         return mutes.mutesOf(Callers.userId(jwt), clock.instant()).stream().map(MuteResponse::of).toList();
     }
 

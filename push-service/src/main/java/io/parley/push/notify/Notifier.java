@@ -11,6 +11,7 @@ import io.parley.push.sender.PushSender;
 import io.parley.push.sender.SendOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,11 +32,14 @@ import org.springframework.stereotype.Component;
  *   <li>{@link #accept}: a request joins its (recipient, conversation) group; the first one opens
  *       the group and schedules its close after {@code parley.push.coalesce-window}.</li>
  *   <li>close: nothing if the recipient muted the conversation; else, per device of the recipient,
- *       claim the group's messages not yet notified to that device ({@link DeliveryClaims}) and
+ *       claim the group's messages not yet notified to that device ({@link DeliveryClaims}: new
+ *       ones, and ones whose holder's lease ran out because it died before FCM answered) and
  *       compose one notification for them; send them all in one {@code sendEach}.</li>
- *   <li>outcomes: sent → mark; dead token → delete the device's token; 429/5xx → send again after a
- *       back-off (the claims are held, so a retry cannot duplicate); other → log and mark failed.</li>
- *   <li>when every device is done, the group's {@code push_pending} rows are deleted.</li>
+ *   <li>outcomes: sent → mark; dead token → delete the device's token; 429/5xx → extend the claims'
+ *       lease and send again after a back-off (the claims are held, so a retry cannot duplicate);
+ *       other → log and mark failed.</li>
+ *   <li>a device whose claim another instance holds on a live lease is asked about again when the
+ *       lease ends; when every device is done, the group's {@code push_pending} rows are deleted.</li>
  * </ol>
  * A failure before the claims (Cassandra unavailable) retries the whole close later: nothing was
  * sent yet, and the pending rows stay until it succeeds.
@@ -84,7 +88,7 @@ class Notifier implements DisposableBean {
 
     /** Adds a request (already saved in {@code push_pending}) to its window. */
     void accept(PendingNotification notification) {
-        buffer.add(notification).ifPresent(group -> schedule(() -> close(group, 1), settings.coalesceWindow()));
+        buffer.add(notification).ifPresent(group -> schedule(() -> close(group), settings.coalesceWindow()));
     }
 
     /** A partition this instance now owns: reopen windows for the requests its last owner left pending. */
@@ -115,66 +119,99 @@ class Notifier implements DisposableBean {
         return buffer.openGroups();
     }
 
-    private void close(Group group, int attempt) {
-        if (attempt == 1 && !buffer.take(group)) {
+    private void close(Group group) {
+        if (!buffer.take(group)) {
             return; // forgotten in a rebalance (the new owner has it) or already closed
         }
-        List<Outgoing> outgoing;
+        notifyDevices(group, 0);
+    }
+
+    /**
+     * Claims, composes and sends the window's notifications for every device not yet notified.
+     * Runs again for the same window when a device's claim is held by another instance's live lease
+     * (after it ends) or could not be taken (Cassandra failing): devices already notified are
+     * skipped by their claims, so running again is always safe.
+     */
+    private void notifyDevices(Group group, int failures) {
+        Prepared prepared;
         try {
-            outgoing = prepare(group);
+            prepared = prepare(group);
         } catch (RuntimeException e) {
-            Duration delay = backoff.delayAfter(attempt, null);
+            Duration delay = backoff.delayAfter(failures + 1, null);
             log.warn("Preparing notifications for user {} / conversation {} failed (attempt {}), retrying in {}: {}",
-                    group.key().recipientId(), group.key().conversationId(), attempt, delay, e.toString());
-            schedule(() -> close(group, attempt + 1), delay);
+                    group.key().recipientId(), group.key().conversationId(), failures + 1, delay, e.toString());
+            schedule(() -> notifyDevices(group, failures + 1), delay);
             return;
         }
-        send(group, outgoing, 1);
+        send(group, prepared.outgoing(), 1, prepared.askAgainAt());
     }
 
-    /** One notification for one device, with the messages it claimed for it. */
-    private record Outgoing(Device device, Set<Long> messageIds, PushMessage message) {
+    /**
+     * One notification for one device, with the messages it claimed for it and the stamp of that
+     * claim (to extend its lease before a retry).
+     */
+    private record Outgoing(Device device, Set<Long> messageIds, Instant stamp, PushMessage message) {
+
+        Outgoing restamped(Instant newStamp) {
+            return new Outgoing(device, messageIds, newStamp, message);
+        }
     }
 
-    private List<Outgoing> prepare(Group group) {
+    /**
+     * @param outgoing   what to send now
+     * @param askAgainAt when to run the window again for devices that could not be claimed now
+     *                   (another instance's live lease, or a failed claim), or null if none
+     */
+    private record Prepared(List<Outgoing> outgoing, Instant askAgainAt) {
+    }
+
+    private Prepared prepare(Group group) {
         long recipient = group.key().recipientId();
         long conversation = group.key().conversationId();
         if (mutes.isMuted(recipient, conversation, clock.instant())) {
             log.debug("User {} muted conversation {}: no notification", recipient, conversation);
-            return List.of();
+            return new Prepared(List.of(), null);
         }
         List<StoredMessage> messages = group.notifications().stream().map(PendingNotification::message).toList();
         Map<Long, StoredMessage> byId = messages.stream()
                 .collect(Collectors.toMap(StoredMessage::messageId, Function.identity(), (a, b) -> a));
         List<Outgoing> outgoing = new ArrayList<>();
+        Instant askAgainAt = null;
         String title = null;
         for (Device device : devices.devicesOf(recipient)) {
-            Set<Long> mine;
+            DeliveryClaims.Claim claim;
             try {
-                mine = claims.claim(recipient, device.deviceId(), byId.keySet());
+                claim = claims.claim(recipient, device.deviceId(), byId.keySet());
             } catch (RuntimeException e) {
-                // The claim may or may not have been written: at-most-once means we do not send.
-                log.warn("Claiming {} message(s) for device {} of user {} failed; not notifying it: {}",
-                        byId.size(), device.deviceId(), recipient, e.toString());
+                // The claim may or may not have been written. Not sending now keeps at most once;
+                // asking again after the lease keeps at least once: a claim written by this call is
+                // then stale and taken over, one that was not is taken fresh.
+                Instant later = clock.instant().plus(settings.claimLease());
+                log.warn("Claiming {} message(s) for device {} of user {} failed; asking again at {}: {}",
+                        byId.size(), device.deviceId(), recipient, later, e.toString());
+                askAgainAt = earliest(askAgainAt, later);
                 continue;
             }
-            if (mine.isEmpty()) {
-                continue; // notified before (a redelivery, or another instance got there first)
+            askAgainAt = earliest(askAgainAt, claim.busyUntil());
+            if (claim.claimed().isEmpty()) {
+                continue; // notified before, or another instance is notifying it right now
             }
-            List<StoredMessage> unseen = mine.stream().map(byId::get).toList();
+            List<StoredMessage> unseen = claim.claimed().stream().map(byId::get).toList();
             if (title == null) {
                 long latestSender = messages.stream().max((a, b) -> Long.compare(a.seq(), b.seq())).orElseThrow().senderId();
                 title = names.nameOf(latestSender);
             }
-            outgoing.add(new Outgoing(device, mine, composer.compose(device, unseen, title)));
+            outgoing.add(new Outgoing(device, claim.claimed(), claim.stamp(), composer.compose(device, unseen, title)));
         }
-        return outgoing;
+        return new Prepared(outgoing, askAgainAt);
     }
 
-    private void send(Group group, List<Outgoing> outgoing, int attempt) {
+    private void send(Group group, List<Outgoing> outgoing, int attempt, Instant askAgainAt) {
         long recipient = group.key().recipientId();
         List<Outgoing> retry = new ArrayList<>();
         Duration delay = Duration.ZERO;
+        Instant askAgain = askAgainAt;
+        boolean handedOver = false;
         if (!outgoing.isEmpty()) {
             List<SendOutcome> outcomes = sender.send(outgoing.stream().map(Outgoing::message).toList());
             for (int i = 0; i < outgoing.size(); i++) {
@@ -205,15 +242,51 @@ class Notifier implements DisposableBean {
                         claims.markFailed(recipient, deviceId, out.messageIds(), failed.reason());
                     }
                 } catch (RuntimeException e) {
-                    // Only the bookkeeping after the send failed; the claim already prevents a resend.
+                    // Only the bookkeeping after the send failed. The claim stays 'sending': if this
+                    // window's pending rows outlive this instance, the next owner sends it again.
                     log.warn("Recording the outcome for device {} of user {} failed: {}", out.device().deviceId(),
                             recipient, e.toString());
                 }
             }
         }
         if (!retry.isEmpty()) {
-            schedule(() -> send(group, retry, attempt + 1), delay);
+            Instant nextAttempt = clock.instant().plus(delay);
+            List<Outgoing> kept = new ArrayList<>();
+            for (Outgoing out : retry) {
+                String deviceId = out.device().deviceId();
+                try {
+                    Instant stamp = claims.extend(recipient, deviceId, out.messageIds(), out.stamp(), nextAttempt);
+                    if (stamp != null) {
+                        kept.add(out.restamped(stamp));
+                    } else {
+                        handedOver = true;
+                        log.warn("The claim of device {} of user {} was taken over while FCM was failing; "
+                                + "its new holder notifies it", deviceId, recipient);
+                    }
+                } catch (RuntimeException e) {
+                    // The lease could not be extended: waiting it out and claiming again cannot
+                    // duplicate (whoever takes the stale claim is the only sender) nor miss.
+                    log.warn("Extending the claim of device {} of user {} failed; claiming it again after its lease: {}",
+                            deviceId, recipient, e.toString());
+                    askAgain = earliest(askAgain, out.stamp().plus(settings.claimLease()));
+                }
+            }
+            if (!kept.isEmpty()) {
+                Instant carried = askAgain;
+                schedule(() -> send(group, kept, attempt + 1, carried), delay);
+                return;
+            }
+        }
+        if (askAgain != null) {
+            // Pending rows stay until every device is done; 50 ms past the lease absorbs rounding.
+            Duration wait = Duration.between(clock.instant(), askAgain).plusMillis(50);
+            log.info("Notification of user {} / conversation {} waits for a claim held elsewhere until {}",
+                    recipient, group.key().conversationId(), askAgain);
+            schedule(() -> notifyDevices(group, 0), wait.isNegative() ? Duration.ZERO : wait);
             return;
+        }
+        if (handedOver) {
+            return; // the instance that took the claim over holds this window and deletes its rows
         }
         try {
             pending.delete(group);
@@ -222,6 +295,13 @@ class Notifier implements DisposableBean {
             log.warn("Could not delete the pending rows of user {} / conversation {}: {}", recipient,
                     group.key().conversationId(), e.toString());
         }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     private void schedule(Runnable task, Duration delay) {

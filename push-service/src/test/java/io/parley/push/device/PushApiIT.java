@@ -6,6 +6,7 @@ import io.parley.push.support.PushIntegrationTest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -128,6 +129,49 @@ class PushApiIT extends PushIntegrationTest {
     void healthSaysWhichSinkIsUsed() throws Exception {
         JsonNode health = JSON.readTree(anonymous("GET", "/actuator/health").body());
         assertThat(health.path("components").path("push").path("details").path("sink").asString()).isEqualTo("fcm");
+    }
+
+    @Test
+    void theOpenApiDescriptionIsPublicAndDescribesEveryDeviceAndMuteOperation() throws Exception {
+        HttpResponse<String> response = anonymous("GET", "/api/push/openapi");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode api = JSON.readTree(response.body());
+        JsonNode paths = api.path("paths");
+        Map<String, List<String>> expected = Map.of(
+                "/api/push/devices", List.of("get"),
+                "/api/push/devices/{deviceId}", List.of("put", "delete"),
+                "/api/push/mutes", List.of("get"),
+                "/api/push/mutes/{conversationId}", List.of("put", "delete"));
+        assertThat(paths.propertyNames()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((path, methods) -> {
+            for (String method : methods) {
+                JsonNode operation = paths.path(path).path(method);
+                assertThat(operation.path("summary").asString()).as("summary of %s %s", method, path).isNotBlank();
+                assertThat(operation.path("responses").path("401").path("$ref").asString())
+                        .as("401 of %s %s", method, path).isEqualTo("#/components/responses/Unauthorized");
+            }
+        });
+        // Writes that validate input document the 400 that names the field; lookups of ids the 404.
+        for (String path : List.of("/api/push/devices/{deviceId}", "/api/push/mutes/{conversationId}")) {
+            assertThat(paths.path(path).path("put").path("responses").path("400").path("$ref").asString())
+                    .isEqualTo("#/components/responses/BadRequest");
+            assertThat(paths.path(path).path("delete").path("responses").path("404").path("$ref").asString())
+                    .isEqualTo("#/components/responses/NotFound");
+        }
+        assertThat(paths.path("/api/push/mutes/{conversationId}").path("put").path("responses").path("404")
+                .path("$ref").asString()).isEqualTo("#/components/responses/NotFound");
+
+        JsonNode components = api.path("components");
+        assertThat(components.path("securitySchemes").path("bearer").path("scheme").asString()).isEqualTo("bearer");
+        assertThat(api.path("security").get(0).has("bearer")).isTrue();
+        assertThat(components.path("responses").path("BadRequest").path("content")
+                .path("application/problem+json").path("schema").path("$ref").asString())
+                .isEqualTo("#/components/schemas/Problem");
+        assertThat(components.path("schemas").path("Problem").path("properties").path("errors").path("items")
+                .path("$ref").asString()).isEqualTo("#/components/schemas/FieldError");
+        assertThat(components.path("schemas").path("FieldError").path("properties").has("field")).isTrue();
+
+        assertThat(anonymous("GET", "/api/push/docs").statusCode()).isIn(200, 302);
     }
 
     private static void assertBadRequest(Response response, String field) {

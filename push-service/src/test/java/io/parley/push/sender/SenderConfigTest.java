@@ -17,10 +17,14 @@ import org.springframework.boot.health.contributor.Status;
 class SenderConfigTest {
 
     private static PushSettings settings(String credentialsFile) {
-        return new PushSettings(true, 100, Duration.ofSeconds(3), Duration.ofHours(1),
+        return settings(credentialsFile, "");
+    }
+
+    private static PushSettings settings(String credentialsFile, String emulatorHost) {
+        return new PushSettings(true, 100, Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofMinutes(3),
                 new PushSettings.Retry(Duration.ofSeconds(1), Duration.ofSeconds(60), 6),
                 new PushSettings.Consumer(1, 16, (short) 1, 4),
-                new PushSettings.Fcm(credentialsFile, ""));
+                new PushSettings.Fcm(credentialsFile, "", emulatorHost));
     }
 
     @Test
@@ -36,6 +40,25 @@ class SenderConfigTest {
         Health health = config.pushHealthIndicator(sender).health(true);
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("sink", "log-only");
+    }
+
+    @Test
+    void anEmulatorHostIsNotHiddenBehindTheFcmSink() {
+        PushSender sender = new SenderConfig().pushSender(settings("", "127.0.0.1:9"),
+                new StaticListableBeanFactory().getBeanProvider(FirebaseMessaging.class));
+        try {
+            assertThat(sender.logOnly()).isFalse();
+            assertThat(sender.sink()).contains("emulator at http://127.0.0.1:9");
+        } finally {
+            com.google.firebase.FirebaseApp.getInstance(SenderConfig.APP_NAME).delete();
+        }
+    }
+
+    @Test
+    void anEmulatorHostWithoutAPortStopsTheStart() {
+        assertThatThrownBy(() -> new SenderConfig().pushSender(settings("", "localhost"),
+                new StaticListableBeanFactory().getBeanProvider(FirebaseMessaging.class)))
+                .hasMessageContaining("host:port");
     }
 
     @Test

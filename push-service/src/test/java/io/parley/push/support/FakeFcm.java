@@ -12,8 +12,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,8 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class FakeFcm {
 
-    /** One recorded request: the token it was for, the {@code message} object, and what was answered. */
-    public record Request(String token, JsonNode message, String authorization, int status) {
+    /**
+     * One recorded request: the token it was for, the {@code message} object, what was answered,
+     * and when it arrived (epoch milliseconds of this JVM's clock).
+     */
+    public record Request(String token, JsonNode message, String authorization, int status, long receivedAtMillis) {
     }
 
     private record Answer(int status, String body, String retryAfter) {
@@ -40,11 +46,17 @@ public final class FakeFcm {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<Answer>> scripted = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Non-null while stalled: requests wait on it, unrecorded and unanswered. */
+    private volatile CountDownLatch stall;
+    /** While stalled: which requests' recipient this is, so a recipient's requests stall all or none. */
+    private volatile Function<String, Object> recipientOfToken;
+    private final AtomicInteger stalled = new AtomicInteger();
 
     private FakeFcm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+        // One thread per request in flight, so a stalled request never queues another behind it.
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-fcm");
             t.setDaemon(true);
             return t;
@@ -77,6 +89,48 @@ public final class FakeFcm {
         return requestsFor(token).stream().filter(r -> r.status() == 200).toList();
     }
 
+    /** Every request, in arrival order. */
+    public List<Request> all() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * From now on, requests are neither recorded nor answered: they wait, as at an FCM that has not
+     * processed them yet, and {@link #dropStalled} ends it. Only recipients none of whose requests
+     * was answered yet are stalled; the others' requests still go through, so a {@code sendEach}
+     * for one recipient's devices is never half answered and half stalled. For a test that kills
+     * its client meanwhile.
+     *
+     * @param recipientOfToken the recipient (any key) a token belongs to
+     */
+    public synchronized void stall(Function<String, Object> recipientOfToken) {
+        if (stall == null) {
+            this.recipientOfToken = recipientOfToken;
+            stall = new CountDownLatch(1);
+        }
+    }
+
+    /** Requests waiting in a stall right now. */
+    public int stalledRequests() {
+        return stalled.get();
+    }
+
+    /**
+     * Ends a stall: the requests that waited in it are dropped unrecorded, as if FCM never received
+     * them (their client is gone); later requests are handled normally.
+     *
+     * @return how many requests were waiting in the stall (all dropped)
+     */
+    public synchronized int dropStalled() {
+        CountDownLatch current = stall;
+        stall = null;
+        int waiting = stalled.get();
+        if (current != null) {
+            current.countDown();
+        }
+        return waiting;
+    }
+
     public void answerNext(String token, int status, String fcmErrorCode, String retryAfter) {
         String grpcStatus = switch (status) {
             case 404 -> "NOT_FOUND";
@@ -90,6 +144,34 @@ public final class FakeFcm {
         scripted.computeIfAbsent(token, t -> new ArrayDeque<>()).add(new Answer(status, body, retryAfter));
     }
 
+    /** What to do with one request: wait on {@code stall}, or give {@code answer}. */
+    private record Decision(CountDownLatch stall, Answer answer) {
+    }
+
+    /**
+     * Under one lock, so a stall's view of "answered" is consistent: either the request is recorded
+     * (and its answer chosen), or it stalls and the latch to wait on is returned.
+     */
+    private synchronized Decision stallOrRecord(String token, JsonNode message, HttpExchange exchange) {
+        CountDownLatch current = stall;
+        if (current != null) {
+            Object recipient = recipientOfToken.apply(token);
+            boolean started = requests.stream().anyMatch(r -> recipient.equals(recipientOfToken.apply(r.token())));
+            if (!started) {
+                return new Decision(current, null);
+            }
+        }
+        Deque<Answer> queue = scripted.get(token);
+        Answer answer = queue == null ? null : queue.poll();
+        if (answer == null) {
+            String project = exchange.getRequestURI().getPath().split("/")[3];
+            answer = new Answer(200, "{\"name\":\"projects/" + project + "/messages/0:" + ids.incrementAndGet() + "\"}", null);
+        }
+        requests.add(new Request(token, message, exchange.getRequestHeaders().getFirst("Authorization"), answer.status(),
+                System.currentTimeMillis()));
+        return new Decision(null, answer);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] raw;
@@ -98,13 +180,20 @@ public final class FakeFcm {
             }
             JsonNode message = JSON.readTree(raw).path("message");
             String token = message.path("token").asString();
-            Deque<Answer> queue = scripted.get(token);
-            Answer answer = queue == null ? null : queue.poll();
-            if (answer == null) {
-                String project = exchange.getRequestURI().getPath().split("/")[3];
-                answer = new Answer(200, "{\"name\":\"projects/" + project + "/messages/0:" + ids.incrementAndGet() + "\"}", null);
+            Decision decision = stallOrRecord(token, message, exchange);
+            CountDownLatch waiting = decision.stall();
+            if (waiting != null) {
+                stalled.incrementAndGet();
+                try {
+                    waiting.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    stalled.decrementAndGet();
+                }
+                return; // closing the exchange unanswered
             }
-            requests.add(new Request(token, message, exchange.getRequestHeaders().getFirst("Authorization"), answer.status()));
+            Answer answer = decision.answer();
             byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
             if (answer.retryAfter() != null) {
