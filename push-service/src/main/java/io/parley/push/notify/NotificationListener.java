@@ -6,6 +6,8 @@ import io.parley.common.events.Topics;
 import io.parley.push.config.PushSettings;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,10 +15,14 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes {@code parley.notifications.offline} in the group {@code parley-push}. Per record: save
- * it in {@code push_pending} (so its offset may be committed now, while its coalescing window is
- * still open), then hand it to the {@link Notifier}. The offset is committed after this returns
- * (AckMode.RECORD); a failure throws and the record is retried, never skipped.
+ * Consumes {@code parley.notifications.offline} in the group {@code parley-push}, one poll at a
+ * time: every request of the poll is saved in {@code push_pending} (in parallel), then handed to
+ * the {@link Notifier}, then the poll's offsets are committed (AckMode.BATCH, after this returns).
+ * Saved first, so a committed request always survives a crash; a failure throws and the whole poll
+ * is retried (saving is idempotent, and the notifier ignores a request it already holds).
+ *
+ * <p>Per poll, not per record: a per-record commit and a synchronous write per record held the
+ * service to a few hundred requests per second (docs/benchmarks.md, push-service).
  */
 @Component
 class NotificationListener {
@@ -38,27 +44,38 @@ class NotificationListener {
     }
 
     @KafkaListener(id = GROUP, groupId = GROUP, topics = Topics.NOTIFICATIONS_OFFLINE,
-            containerFactory = NotifyKafkaConfig.CONTAINER_FACTORY)
-    void onRequest(ConsumerRecord<String, OfflineNotificationRequested> record) {
+            containerFactory = NotifyKafkaConfig.CONTAINER_FACTORY, batch = "true")
+    void onRequests(List<ConsumerRecord<String, OfflineNotificationRequested>> records) {
+        List<PendingNotification> wanted = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, OfflineNotificationRequested> record : records) {
+            PendingNotification notification = toNotify(record);
+            if (notification != null) {
+                wanted.add(notification);
+            }
+        }
+        pending.saveAll(wanted);
+        wanted.forEach(notifier::accept);
+    }
+
+    /** The request as a pending notification, or null when it must not ring anyone. */
+    private PendingNotification toNotify(ConsumerRecord<String, OfflineNotificationRequested> record) {
         OfflineNotificationRequested request = record.value();
         if (request == null || request.message() == null) {
-            log.warn("Ignoring an empty record at {}-{}@{}", record.topic(), record.partition(), record.offset());
-            return;
+            log.warn("Ignoring an empty or unreadable record at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return null;
         }
         if (request.recipientId() == request.message().senderId()) {
-            return; // never notify the sender's own devices (chat-service does not ask, but be sure)
+            return null; // never notify the sender's own devices (chat-service does not ask, but be sure)
         }
         if (MessageKind.SYSTEM.equals(request.message().kind())) {
-            return; // membership changes show in the conversation; they do not ring phones
+            return null; // membership changes show in the conversation; they do not ring phones
         }
         long age = clock.millis() - request.message().sentAt();
         if (age > maxAge.toMillis()) {
             // A notification this late is noise (e.g. the first start of push-service on an old topic).
             log.debug("Dropping a notification request {} ms old for user {}", age, request.recipientId());
-            return;
+            return null;
         }
-        PendingNotification notification = new PendingNotification(record.partition(), request.recipientId(), request.message());
-        pending.save(notification);
-        notifier.accept(notification);
+        return new PendingNotification(record.partition(), request.recipientId(), request.message());
     }
 }

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -21,14 +23,15 @@ import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The consumer of {@code parley.notifications.offline}: JSON of {@link OfflineNotificationRequested}
- * without type headers, offsets committed per record once it is in {@code push_pending}, failures
- * retried without limit, and a rebalance listener that hands open windows over with the partitions.
+ * without type headers, offsets committed per poll once its requests are in {@code push_pending},
+ * failures retried without limit, and a rebalance listener that hands open windows over with the partitions.
  */
 @Configuration(proxyBeanMethods = false)
 class NotifyKafkaConfig {
@@ -44,7 +47,8 @@ class NotifyKafkaConfig {
                 new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory(kafkaProperties));
         factory.setConcurrency(settings.consumer().concurrency());
-        factory.getContainerProperties().setAckMode(AckMode.RECORD);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(AckMode.BATCH);
         factory.getContainerProperties().setConsumerRebalanceListener(new HandOver(notifier));
         factory.setCommonErrorHandler(errorHandler(settings));
         return factory;
@@ -67,8 +71,9 @@ class NotifyKafkaConfig {
     }
 
     /**
-     * A record that cannot be saved (Cassandra unavailable) is retried with back-off until it can:
-     * skipping it would lose a notification. Only an unreadable record is logged and passed over.
+     * A poll that cannot be saved (Cassandra unavailable) is retried with back-off until it can:
+     * skipping it would lose notifications. An unreadable record reaches the listener as a null
+     * value (ErrorHandlingDeserializer) and is logged and passed over there.
      */
     private static DefaultErrorHandler errorHandler(PushSettings settings) {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
@@ -78,9 +83,19 @@ class NotifyKafkaConfig {
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> log.error(
                 "Skipping unreadable record {}-{}@{} (key {}); it is not an OfflineNotificationRequested",
                 record.topic(), record.partition(), record.offset(), record.key(), exception), backOff);
-        handler.setRetryListeners((record, exception, attempt) -> log.warn(
-                "Taking notification request {}-{}@{} failed (attempt {}), retrying: {}",
-                record.topic(), record.partition(), record.offset(), attempt, exception.toString()));
+        handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void failedDelivery(ConsumerRecord<?, ?> record, Exception exception, int attempt) {
+                log.warn("Taking notification request {}-{}@{} failed (attempt {}), retrying: {}",
+                        record.topic(), record.partition(), record.offset(), attempt, exception.toString());
+            }
+
+            @Override
+            public void failedDelivery(ConsumerRecords<?, ?> records, Exception exception, int attempt) {
+                log.warn("Taking a poll of {} notification request(s) failed (attempt {}), retrying: {}",
+                        records.count(), attempt, exception.toString());
+            }
+        });
         return handler;
     }
 

@@ -7,6 +7,7 @@ import io.parley.common.events.StoredMessage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,11 +35,21 @@ class PendingStore {
                 + "AND conversation_id = ? AND message_id IN ?");
     }
 
-    /** Idempotent: a redelivered request rewrites the same row. */
-    void save(PendingNotification pending) {
-        StoredMessage m = pending.message();
-        session.execute(insert.bind(pending.partition(), pending.recipientId(), m.conversationId(), m.messageId(),
-                m.seq(), m.senderId(), m.text() == null ? "" : m.text(), Instant.ofEpochMilli(m.sentAt())));
+    /** Writes in flight at once for one poll (the driver's per-connection limit is far above it). */
+    static final int WRITE_WINDOW = 128;
+
+    /** Saves every request (idempotent: a redelivered request rewrites the same row), in parallel windows; returns once Cassandra acknowledged all (or throws). */
+    void saveAll(List<PendingNotification> requests) {
+        for (int from = 0; from < requests.size(); from += WRITE_WINDOW) {
+            List<CompletableFuture<?>> writes = new ArrayList<>();
+            for (PendingNotification pending : requests.subList(from, Math.min(requests.size(), from + WRITE_WINDOW))) {
+                StoredMessage m = pending.message();
+                writes.add(session.executeAsync(insert.bind(pending.partition(), pending.recipientId(), m.conversationId(),
+                        m.messageId(), m.seq(), m.senderId(), m.text() == null ? "" : m.text(),
+                        Instant.ofEpochMilli(m.sentAt()))).toCompletableFuture());
+            }
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        }
     }
 
     List<PendingNotification> load(int partition) {
