@@ -68,13 +68,14 @@ public record PushSettings(
      * @param topicPartitions partitions of {@code parley.notifications.offline} if this service creates it
      *                        (chat-service declares the same topic; keep the two equal)
      * @param topicReplicas   its replication factor
-     * @param senderThreads   threads that build and send notifications (FCM calls block)
+     * @param senderThreads   threads that build and send notifications; they mostly wait on Cassandra
+     *                        and FCM, so throughput grows with them (docs/benchmarks.md, push-service)
      */
     public record Consumer(
             @DefaultValue("1") int concurrency,
             @DefaultValue("16") int topicPartitions,
             @DefaultValue("1") short topicReplicas,
-            @DefaultValue("4") int senderThreads) {
+            @DefaultValue("32") int senderThreads) {
 
         public Consumer {
             if (concurrency < 1 || topicPartitions < 1 || topicReplicas < 1 || senderThreads < 1) {

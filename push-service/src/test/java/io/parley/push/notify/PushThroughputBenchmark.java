@@ -49,6 +49,8 @@ class PushThroughputBenchmark extends PushIntegrationTest {
     private static final int RECIPIENTS = Integer.getInteger("bench.recipients", 2000);
     private static final int BURST = Integer.getInteger("bench.burst", 5);
     private static final String WINDOW = System.getProperty("bench.window", "3s");
+    /** push-service's parley.push.consumer.sender-threads (its default unless given). */
+    private static final String SENDER_THREADS = System.getProperty("bench.senderThreads", "");
 
     @Autowired
     KafkaListenerEndpointRegistry listeners;
@@ -70,7 +72,7 @@ class PushThroughputBenchmark extends PushIntegrationTest {
                     + "VALUES (?, 'phone', 'android', ?, ?)", recipients[i], token, Instant.now());
             recipientOfToken.put(token, recipients[i]);
         }
-        try (PushServiceProcess service = PushServiceProcess.start("bench", fcm, "parley.push.coalesce-window=" + WINDOW);
+        try (PushServiceProcess service = PushServiceProcess.start("bench", fcm, serviceProperties());
              KafkaProducer<String, Object> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
                      ProducerConfig.ACKS_CONFIG, "all",
@@ -153,5 +155,11 @@ class PushThroughputBenchmark extends PushIntegrationTest {
         Arrays.sort(sorted);
         int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String[] serviceProperties() {
+        return SENDER_THREADS.isBlank()
+                ? new String[] {"parley.push.coalesce-window=" + WINDOW}
+                : new String[] {"parley.push.coalesce-window=" + WINDOW, "parley.push.consumer.sender-threads=" + SENDER_THREADS};
     }
 }
