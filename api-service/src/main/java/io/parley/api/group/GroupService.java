@@ -1,5 +1,6 @@
 package io.parley.api.group;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.api.group.GroupRepository.GroupRow;
 import io.parley.api.group.GroupRepository.MemberRow;
 import io.parley.api.web.ApiException;
@@ -11,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -31,6 +34,8 @@ import org.springframework.stereotype.Service;
 class GroupService {
 
     static final int MAX_NAME_LENGTH = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(GroupService.class);
 
     /** The outcome of a change: the group as the caller now sees it, and whether the change is in it yet. */
     record Change(GroupResponse group, boolean applied) {
@@ -140,7 +145,7 @@ class GroupService {
         }
         long messageId = systemMessages.publish(operationId, conversationId,
                 new SystemEvent(SystemEvent.MEMBER_REMOVED, callerId, List.of(userId), null, null));
-        seats.giveBackForRemoval(conversationId, userId, target.joinedAtSeq());
+        giveBackSeat(conversationId, userId, target.joinedAtSeq());
         return answer(callerId, conversationId, messageId);
     }
 
@@ -162,7 +167,7 @@ class GroupService {
         }
         long messageId = systemMessages.publish(operationId, conversationId,
                 new SystemEvent(SystemEvent.MEMBER_LEFT, callerId, List.of(callerId), null, null));
-        seats.giveBackForRemoval(conversationId, callerId, caller.joinedAtSeq());
+        giveBackSeat(conversationId, callerId, caller.joinedAtSeq());
         // The caller is no longer a member once applied, so there is no group to show them.
         return new Change(null, awaitApplied(messageId));
     }
@@ -199,6 +204,20 @@ class GroupService {
         return others.stream().filter(m -> m.role() == Role.ADMIN).min(seniority)
                 .or(() -> others.stream().min(seniority))
                 .map(MemberRow::userId);
+    }
+
+    /**
+     * Gives back a removed member's seat. The removal is already recorded, so a failure here must not
+     * answer 503 ("nothing changed"): the seat stays taken instead, which only makes the group refuse
+     * one add early (docs/design.md, "Groups").
+     */
+    private void giveBackSeat(long conversationId, long userId, long joinedAtSeq) {
+        try {
+            seats.giveBackForRemoval(conversationId, userId, joinedAtSeq);
+        } catch (DriverException | ApiException e) {
+            log.warn("seat of user {} in group {} not given back after their removal: {}", userId, conversationId,
+                    e.toString());
+        }
     }
 
     private Change publish(long callerId, long conversationId, long messageId, SystemEvent event) {
