@@ -48,8 +48,11 @@ class GroupRepository {
                 "SELECT user_id, role, joined_at_seq FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
         this.selectUser = session.prepare("SELECT user_id FROM users WHERE user_id = ?");
         this.selectPosition = session.prepare("SELECT seq FROM message_positions WHERE message_id = ?");
-        this.insertGroup = session.prepare(
-                "INSERT INTO conversations (conversation_id, kind, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)");
+        // IF NOT EXISTS: a redo of a create (same group id) never overwrites a group that others may
+        // already have renamed or grown; and member_count, changed only by LWTs, starts under Paxos too.
+        this.insertGroup = session.prepare("INSERT INTO conversations"
+                + " (conversation_id, kind, name, created_by, created_at, member_count) VALUES (?, ?, ?, ?, ?, ?)"
+                + " IF NOT EXISTS");
         this.insertMember = session.prepare("INSERT INTO conversation_members"
                 + " (conversation_id, user_id, joined_at, role, joined_at_seq) VALUES (?, ?, ?, ?, ?)");
         this.insertUserConversation = session.prepare("INSERT INTO user_conversations"
@@ -103,7 +106,8 @@ class GroupRepository {
      * Writes a new group: the member rows first, the conversation row (which makes the group
      * visible) last, so a crash in between leaves no visible half-made group. Initial members may
      * read from seq 1, the group_created message. Rows are written concurrently, not in one batch:
-     * up to max-members partitions would exceed Cassandra's batch size limits.
+     * up to max-members partitions would exceed Cassandra's batch size limits. The group starts
+     * with one seat per member ({@link GroupSeats}).
      */
     void create(long conversationId, String name, long ownerId, Collection<Long> memberIds, Instant now) {
         List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -112,7 +116,7 @@ class GroupRepository {
             writes.add(write(member, conversationId, Role.MEMBER, now));
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
-        session.execute(insertGroup.bind(conversationId, KIND_GROUP, name, ownerId, now));
+        session.execute(insertGroup.bind(conversationId, KIND_GROUP, name, ownerId, now, memberIds.size() + 1));
     }
 
     private CompletableFuture<?> write(long userId, long conversationId, Role role, Instant now) {

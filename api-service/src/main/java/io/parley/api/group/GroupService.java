@@ -1,10 +1,10 @@
 package io.parley.api.group;
 
+import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.api.group.GroupRepository.GroupRow;
 import io.parley.api.group.GroupRepository.MemberRow;
 import io.parley.api.web.ApiException;
 import io.parley.common.events.SystemEvent;
-import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,11 +24,18 @@ import org.springframework.stereotype.Service;
  *
  * <p>Anything about a group answers 404 to a non-member, exactly as for a group that does not exist:
  * names, members and messages of other people's groups are not confirmed to exist.
+ *
+ * <p>Every operation takes an {@code operationId}, new per request or, under an Idempotency-Key,
+ * the same on every redo of one request (io.parley.api.idempotency): a new group's id, a change's
+ * system message id. A redo after a crash therefore finishes the first attempt (the same group, a
+ * message the sequencer already knows) instead of making a second one.
  */
 @Service
 class GroupService {
 
     static final int MAX_NAME_LENGTH = 100;
+
+    private static final Logger log = LoggerFactory.getLogger(GroupService.class);
 
     /** The outcome of a change: the group as the caller now sees it, and whether the change is in it yet. */
     record Change(GroupResponse group, boolean applied) {
@@ -34,19 +43,21 @@ class GroupService {
 
     private final GroupRepository groups;
     private final SystemMessages systemMessages;
-    private final IdGenerator ids;
+    private final GroupSeats seats;
     private final Clock clock;
     private final GroupSettings settings;
 
-    GroupService(GroupRepository groups, SystemMessages systemMessages, IdGenerator ids, Clock clock, GroupSettings settings) {
+    GroupService(GroupRepository groups, SystemMessages systemMessages, GroupSeats seats, Clock clock,
+            GroupSettings settings) {
         this.groups = groups;
         this.systemMessages = systemMessages;
-        this.ids = ids;
+        this.seats = seats;
         this.clock = clock;
         this.settings = settings;
     }
 
-    GroupResponse create(long callerId, GroupRequests.Create request) {
+    /** Creates the group {@code groupId}; a redo with the same id completes it instead of making another. */
+    GroupResponse create(long callerId, GroupRequests.Create request, long groupId) {
         String name = validName(request.name());
         Set<Long> members = userIds("memberIds", request.memberIds(), true);
         members.remove(callerId); // the creator is the owner, listed or not
@@ -55,13 +66,16 @@ class GroupService {
                     + " members, you included");
         }
         requireExisting("memberIds", members);
-        long conversationId = ids.nextId();
-        groups.create(conversationId, name, callerId, members, clock.instant());
-        // seq 1 of the group; if this publish fails the group exists without it (answered 503):
-        // it works all the same, its first message is then just not the creation notice.
-        systemMessages.publish(conversationId,
+        if (groups.findGroup(groupId).isEmpty()) {
+            // Not when redoing a create whose group is already visible: its members may have changed since.
+            groups.create(groupId, name, callerId, members, clock.instant());
+        }
+        // seq 1 of the group, under the group's own id as message id (unique: it came from the same
+        // generator), so a redo republishes the same message. If this publish fails the group exists
+        // without it (answered 503); a retry with the same Idempotency-Key publishes it.
+        systemMessages.publish(groupId, groupId,
                 new SystemEvent(SystemEvent.GROUP_CREATED, callerId, List.copyOf(members), name, null));
-        return view(callerId, conversationId);
+        return view(callerId, groupId);
     }
 
     GroupResponse get(long callerId, long conversationId) {
@@ -69,16 +83,27 @@ class GroupService {
         return view(callerId, conversationId);
     }
 
-    Change rename(long callerId, long conversationId, GroupRequests.Rename request) {
+    Change rename(long callerId, long conversationId, GroupRequests.Rename request, long operationId) {
+        if (groups.isSequenced(operationId)) {
+            return redone(callerId, conversationId);
+        }
         MemberRow caller = requireMember(callerId, conversationId);
         if (!GroupPermissions.mayRename(caller.role())) {
             throw ApiException.forbidden("Only the owner and admins may rename the group.");
         }
         String name = validName(request.name());
-        return publish(callerId, conversationId, new SystemEvent(SystemEvent.GROUP_RENAMED, callerId, List.of(), name, null));
+        return publish(callerId, conversationId, operationId,
+                new SystemEvent(SystemEvent.GROUP_RENAMED, callerId, List.of(), name, null));
     }
 
-    Change addMembers(long callerId, long conversationId, GroupRequests.AddMembers request) {
+    /**
+     * Adds members: takes their seats first (the limit, {@link GroupSeats}), then publishes; gives the
+     * seats back if the publish fails.
+     */
+    Change addMembers(long callerId, long conversationId, GroupRequests.AddMembers request, long operationId) {
+        if (groups.isSequenced(operationId)) {
+            return redone(callerId, conversationId);
+        }
         MemberRow caller = requireMember(callerId, conversationId);
         if (!GroupPermissions.mayAdd(caller.role())) {
             throw ApiException.forbidden("Only the owner and admins may add members.");
@@ -90,16 +115,23 @@ class GroupService {
                 throw ApiException.badRequest("userIds", "user " + member.userId() + " is already a member");
             }
         }
-        if (current.size() + toAdd.size() > settings.maxMembers()) {
-            throw ApiException.badRequest("userIds", "the group would have " + (current.size() + toAdd.size())
-                    + " members; the limit is " + settings.maxMembers());
-        }
         requireExisting("userIds", toAdd);
-        return publish(callerId, conversationId,
-                new SystemEvent(SystemEvent.MEMBER_ADDED, callerId, List.copyOf(toAdd), null, null));
+        seats.takeForAdd(conversationId, operationId, toAdd.size());
+        long messageId;
+        try {
+            messageId = systemMessages.publish(operationId, conversationId,
+                    new SystemEvent(SystemEvent.MEMBER_ADDED, callerId, List.copyOf(toAdd), null, null));
+        } catch (ApiException notRecorded) {
+            seats.giveBackForAdd(conversationId, operationId);
+            throw notRecorded;
+        }
+        return answer(callerId, conversationId, messageId);
     }
 
-    Change removeMember(long callerId, long conversationId, long userId) {
+    Change removeMember(long callerId, long conversationId, long userId, long operationId) {
+        if (groups.isSequenced(operationId)) {
+            return redone(callerId, conversationId);
+        }
         MemberRow caller = requireMember(callerId, conversationId);
         if (userId == callerId) {
             throw ApiException.badRequest("userId", "to leave the group, use POST /api/groups/{id}/leave");
@@ -111,28 +143,40 @@ class GroupService {
                     ? "Only the owner and admins may remove members."
                     : "You may not remove a member with role " + target.role().wire() + ".");
         }
-        return publish(callerId, conversationId,
+        long messageId = systemMessages.publish(operationId, conversationId,
                 new SystemEvent(SystemEvent.MEMBER_REMOVED, callerId, List.of(userId), null, null));
+        giveBackSeat(conversationId, userId, target.joinedAtSeq());
+        return answer(callerId, conversationId, messageId);
     }
 
     /**
      * The caller leaves. An owner who leaves first hands the group on (ownership_transferred, then
      * member_left, in that order on the same partition): to the longest standing admin, else the
-     * longest standing member, so a group with members always has an owner.
+     * longest standing member, so a group with members always has an owner. The member_left message
+     * carries the operation id; the transfer gets a new id (so a redo cut between the two may repeat
+     * the transfer notice; applying it again changes nothing).
      */
-    Change leave(long callerId, long conversationId) {
+    Change leave(long callerId, long conversationId, long operationId) {
+        if (groups.isSequenced(operationId)) {
+            return new Change(null, true);
+        }
         MemberRow caller = requireMember(callerId, conversationId);
         if (caller.role() == Role.OWNER) {
             heir(groups.members(conversationId), callerId).ifPresent(heir -> systemMessages.publish(conversationId,
                     new SystemEvent(SystemEvent.OWNERSHIP_TRANSFERRED, callerId, List.of(heir), null, null)));
         }
-        long messageId = systemMessages.publish(conversationId,
+        long messageId = systemMessages.publish(operationId, conversationId,
                 new SystemEvent(SystemEvent.MEMBER_LEFT, callerId, List.of(callerId), null, null));
+        giveBackSeat(conversationId, callerId, caller.joinedAtSeq());
         // The caller is no longer a member once applied, so there is no group to show them.
         return new Change(null, awaitApplied(messageId));
     }
 
-    Change changeRole(long callerId, long conversationId, long userId, GroupRequests.ChangeRole request) {
+    Change changeRole(long callerId, long conversationId, long userId, GroupRequests.ChangeRole request,
+            long operationId) {
+        if (groups.isSequenced(operationId)) {
+            return redone(callerId, conversationId);
+        }
         MemberRow caller = requireMember(callerId, conversationId);
         Role role = Role.parse(request.role());
         if (role == null) {
@@ -149,7 +193,7 @@ class GroupService {
         SystemEvent event = role == Role.OWNER
                 ? new SystemEvent(SystemEvent.OWNERSHIP_TRANSFERRED, callerId, List.of(userId), null, null)
                 : new SystemEvent(SystemEvent.ROLE_CHANGED, callerId, List.of(userId), null, role.wire());
-        return publish(callerId, conversationId, event);
+        return publish(callerId, conversationId, operationId, event);
     }
 
     /** The longest standing admin, else the longest standing member; empty when the owner is alone. */
@@ -162,10 +206,36 @@ class GroupService {
                 .map(MemberRow::userId);
     }
 
-    private Change publish(long callerId, long conversationId, SystemEvent event) {
-        long messageId = systemMessages.publish(conversationId, event);
+    /**
+     * Gives back a removed member's seat. The removal is already recorded, so a failure here must not
+     * answer 503 ("nothing changed"): the seat stays taken instead, which only makes the group refuse
+     * one add early (docs/design.md, "Groups").
+     */
+    private void giveBackSeat(long conversationId, long userId, long joinedAtSeq) {
+        try {
+            seats.giveBackForRemoval(conversationId, userId, joinedAtSeq);
+        } catch (DriverException | ApiException e) {
+            log.warn("seat of user {} in group {} not given back after their removal: {}", userId, conversationId,
+                    e.toString());
+        }
+    }
+
+    private Change publish(long callerId, long conversationId, long messageId, SystemEvent event) {
+        return answer(callerId, conversationId, systemMessages.publish(messageId, conversationId, event));
+    }
+
+    private Change answer(long callerId, long conversationId, long messageId) {
         boolean applied = awaitApplied(messageId);
         return new Change(view(callerId, conversationId), applied);
+    }
+
+    /**
+     * A redo (same Idempotency-Key, after a crash) of a change the sequencer has already applied:
+     * answer with the group as it is, without checking again what the change itself made untrue
+     * (an added user is now a member, a removed one is not).
+     */
+    private Change redone(long callerId, long conversationId) {
+        return new Change(view(callerId, conversationId), true);
     }
 
     /**

@@ -38,9 +38,18 @@ class SystemMessages {
         this.settings = settings;
     }
 
-    /** Publishes one change; returns its message id once Kafka has it. */
+    /** Publishes one change under a new message id; returns the id once Kafka has it. */
     long publish(long conversationId, SystemEvent event) {
-        MessageSubmitted message = MessageSubmitted.system(ids.nextId(), conversationId, event, clock.millis());
+        return publish(ids.nextId(), conversationId, event);
+    }
+
+    /**
+     * Publishes one change under the given message id; returns it once Kafka has it. Publishing the
+     * same id again (the redo of a request after a crash) is harmless: the sequencer keeps a
+     * message's first seq, and applying a change again ends in the same state.
+     */
+    long publish(long messageId, long conversationId, SystemEvent event) {
+        MessageSubmitted message = MessageSubmitted.system(messageId, conversationId, event, clock.millis());
         try {
             kafka.send(Topics.MESSAGES_SUBMITTED, Long.toString(conversationId), message)
                     .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);

@@ -11,11 +11,17 @@ public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String field;
+    private final Integer retryAfterSeconds;
 
     private ApiException(HttpStatus status, String message, String field) {
+        this(status, message, field, null);
+    }
+
+    private ApiException(HttpStatus status, String message, String field, Integer retryAfterSeconds) {
         super(message);
         this.status = status;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException notFound(String message) {
@@ -24,6 +30,16 @@ public class ApiException extends RuntimeException {
 
     public static ApiException conflict(String message) {
         return new ApiException(HttpStatus.CONFLICT, message, null);
+    }
+
+    /** The same request is still being handled (e.g. its Idempotency-Key is held); retry in a second. */
+    public static ApiException inProgress(String message) {
+        return new ApiException(HttpStatus.CONFLICT, message, null, 1);
+    }
+
+    /** Well-formed, but cannot be done as asked (e.g. an Idempotency-Key reused for another request). */
+    public static ApiException unprocessable(String message) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, message, null);
     }
 
     public static ApiException forbidden(String message) {
@@ -51,5 +67,10 @@ public class ApiException extends RuntimeException {
     /** The offending field or parameter, or null when the error is not about one field. */
     public String field() {
         return field;
+    }
+
+    /** Seconds the client should wait before retrying ({@code Retry-After}), or null. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

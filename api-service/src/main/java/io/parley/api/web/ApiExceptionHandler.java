@@ -48,6 +48,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (ex.field() != null) {
             problem.setProperty("errors", List.of(new FieldError(ex.field(), ex.getMessage())));
         }
+        if (ex.retryAfterSeconds() != null) {
+            return ResponseEntity.status(ex.status()).header(HttpHeaders.RETRY_AFTER, ex.retryAfterSeconds().toString())
+                    .body(withInstance(problem, request));
+        }
         return respond(problem, request);
     }
 

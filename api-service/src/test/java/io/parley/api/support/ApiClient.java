@@ -61,6 +61,20 @@ public final class ApiClient {
                 .method(method, HttpRequest.BodyPublishers.ofString(rawBody)));
     }
 
+    /**
+     * Any method, with extra headers (e.g. {@code Idempotency-Key}); {@code body} null sends none.
+     * Header values are sent as given, so tests can send invalid ones.
+     */
+    public Response send(String method, String path, Object body, String token, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token);
+        headers.forEach(builder::header);
+        if (body == null) {
+            return send(builder.method(method, HttpRequest.BodyPublishers.noBody()));
+        }
+        return send(builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(toJson(body))));
+    }
+
     /** Signs up and logs in a fresh user; returns its id and token. */
     public Session newUser(String usernamePrefix) {
         String username = TestIds.username(usernamePrefix);
