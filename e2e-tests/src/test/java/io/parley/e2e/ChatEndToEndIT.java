@@ -46,6 +46,7 @@ class ChatEndToEndIT {
     private final List<ChatConnection> connections = new ArrayList<>();
 
     private Path dataDir;
+    private FcmRecorder fcm;
     private LocalSystem system;
     private ParleyClient client;
     private ParleyClient.Session alice;
@@ -56,7 +57,8 @@ class ChatEndToEndIT {
     @BeforeAll
     void startSystem() throws Exception {
         dataDir = Files.createTempDirectory("parley-e2e");
-        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir));
+        fcm = new FcmRecorder();
+        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir).withFcmEmulator(fcm.hostPort()));
         client = new ParleyClient(http, system.gatewayUrl());
         alice = client.signUpAndLogin("alice_" + suffix, "Alice");
         bob = client.signUpAndLogin("bob_" + suffix, "Bob");
@@ -68,6 +70,9 @@ class ChatEndToEndIT {
         connections.forEach(ChatConnection::close);
         if (system != null) {
             system.close();
+        }
+        if (fcm != null) {
+            fcm.close();
         }
     }
 
@@ -358,13 +363,73 @@ class ChatEndToEndIT {
 
     @Test
     @Order(9)
+    void anOfflinePhoneGetsOneNotificationPerBurstAndNoneWhenOnlineOrMuted() {
+        connections.forEach(ChatConnection::close);
+        connections.clear();
+        String token = "fcm-token-bob-" + suffix;
+        ParleyClient.Response registered = client.put("/api/push/devices/bob-phone",
+                Map.of("platform", "android", "token", token), bob.token());
+        assertThat(registered.status()).isEqualTo(200);
+        ChatConnection a = connect(0, alice);
+        a.drain(Duration.ofSeconds(2)); // bob's sessions of the earlier tests unregister on close, within moments
+
+        // Bob has no session: a burst of three messages is one notification through firebase-admin.
+        for (int i = 1; i <= 3; i++) {
+            a.send(new ClientFrame.Send("c-push-" + i, conversationId, null, "are you there? " + i));
+            a.await(Ack.class, ack -> ack.conversationId().equals(conversationId));
+        }
+        JsonNode notification = awaitNotifications(token, 1).get(0);
+        assertThat(notification.path("notification").path("title").asString()).isEqualTo("Alice");
+        assertThat(notification.path("notification").path("body").asString()).isEqualTo("3 new messages");
+        assertThat(notification.path("data").path("conversationId").asString()).isEqualTo(conversationId);
+        assertThat(notification.path("data").path("count").asString()).isEqualTo("3");
+
+        // Bob online (his phone's socket got it): no notification.
+        ChatConnection b = connect(1, bob);
+        a.send(new ClientFrame.Send("c-push-online", conversationId, null, "you are online"));
+        assertThat(b.await(Message.class, m -> "c-push-online".equals(m.message().clientMessageId()))).isNotNull();
+        b.close();
+
+        // Muted: nothing. Unmuted again: the next message notifies, so bob was offline all along.
+        assertThat(client.put("/api/push/mutes/" + conversationId, java.util.Collections.singletonMap("until", null),
+                bob.token()).status()).isEqualTo(200);
+        a.send(new ClientFrame.Send("c-push-muted", conversationId, null, "shh"));
+        a.await(Ack.class, ack -> ack.id().equals("c-push-muted"));
+        a.drain(Duration.ofSeconds(6)); // longer than the 3 s coalescing window
+        assertThat(client.delete("/api/push/mutes/" + conversationId, bob.token()).status()).isEqualTo(204);
+        a.send(new ClientFrame.Send("c-push-after", conversationId, null, "and now?"));
+        JsonNode after = awaitNotifications(token, 2).get(1);
+        assertThat(after.path("notification").path("body").asString()).isEqualTo("and now?");
+        a.drain(Duration.ofSeconds(4));
+        assertThat(fcm.sentTo(token)).as("one per burst, none while online or muted").hasSize(2);
+    }
+
+    /** Waits (bounded) until FCM has accepted this many messages for the token. */
+    private List<JsonNode> awaitNotifications(String token, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (fcm.sentTo(token).size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("FCM got " + fcm.sentTo(token).size() + " of " + count + " notifications");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return fcm.sentTo(token);
+    }
+
+    @Test
+    @Order(10)
     void historySurvivesARestartOfTheWholeSystem() {
         List<String> before = texts(client.history(alice, conversationId, "").body());
         connections.forEach(ChatConnection::close);
         connections.clear();
         system.close();
 
-        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir));
+        system = LocalSystem.start(LocalSystem.Options.forTests(dataDir).withFcmEmulator(fcm.hostPort()));
         client = new ParleyClient(http, system.gatewayUrl());
         alice = client.login("alice_" + suffix, "correct horse battery");
         assertThat(texts(client.history(alice, conversationId, "").body())).isEqualTo(before);

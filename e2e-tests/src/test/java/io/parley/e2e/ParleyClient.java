@@ -69,6 +69,17 @@ final class ParleyClient {
         return send(request, token);
     }
 
+    Response put(String path, Object body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gatewayUrl + path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        return send(request, token);
+    }
+
+    Response delete(String path, String token) {
+        return send(HttpRequest.newBuilder(URI.create(gatewayUrl + path)).DELETE(), token);
+    }
+
     private Response send(HttpRequest.Builder request, String token) {
         request.timeout(Duration.ofSeconds(30));
         if (token != null) {

@@ -57,18 +57,21 @@ public final class LocalSystem implements AutoCloseable {
      * @param keepData     keep {@code dataDir} after {@link #close} (a developer's run) or delete it (tests)
      * @param withServices false starts only Kafka, Cassandra and the schema
      * @param progress     where progress lines go
+     * @param fcmEmulatorHost {@code host:port} of a fake FCM server push-service sends to (tests); null:
+     *                     push-service's own configuration (the log-only sink without credentials)
      */
-    public record Options(Path dataDir, LocalPorts ports, boolean keepData, boolean withServices, PrintStream progress) {
+    public record Options(Path dataDir, LocalPorts ports, boolean keepData, boolean withServices, PrintStream progress,
+                          String fcmEmulatorHost) {
 
         /** {@code ./parley run}: the documented ports, data in {@code <repo>/.parley}, kept. */
         public static Options defaults() {
-            return new Options(RepoRoot.find().resolve(".parley"), LocalPorts.standard(), true, true, System.out);
+            return new Options(RepoRoot.find().resolve(".parley"), LocalPorts.standard(), true, true, System.out, null);
         }
 
         /** Tests: free ports, a fresh temporary data dir deleted on close. */
         public static Options forTests() {
             try {
-                return new Options(Files.createTempDirectory("parley-e2e-"), LocalPorts.free(), false, true, System.out);
+                return new Options(Files.createTempDirectory("parley-e2e-"), LocalPorts.free(), false, true, System.out, null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -79,27 +82,32 @@ public final class LocalSystem implements AutoCloseable {
          * is kept on close (the caller owns it, and deletes it when done).
          */
         public static Options forTests(Path dataDir) {
-            return new Options(dataDir, LocalPorts.free(), true, true, System.out);
+            return new Options(dataDir, LocalPorts.free(), true, true, System.out, null);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(dir, ports, keepData, withServices, progress);
+            return new Options(dir, ports, keepData, withServices, progress, fcmEmulatorHost);
         }
 
         public Options withPorts(LocalPorts newPorts) {
-            return new Options(dataDir, newPorts, keepData, withServices, progress);
+            return new Options(dataDir, newPorts, keepData, withServices, progress, fcmEmulatorHost);
         }
 
         public Options withKeepData(boolean keep) {
-            return new Options(dataDir, ports, keep, withServices, progress);
+            return new Options(dataDir, ports, keep, withServices, progress, fcmEmulatorHost);
         }
 
         public Options withServices(boolean services) {
-            return new Options(dataDir, ports, keepData, services, progress);
+            return new Options(dataDir, ports, keepData, services, progress, fcmEmulatorHost);
         }
 
         public Options withProgress(PrintStream out) {
-            return new Options(dataDir, ports, keepData, withServices, out);
+            return new Options(dataDir, ports, keepData, withServices, out, fcmEmulatorHost);
+        }
+
+        /** push-service sends through firebase-admin to this fake FCM server instead of the log-only sink. */
+        public Options withFcmEmulator(String hostPort) {
+            return new Options(dataDir, ports, keepData, withServices, progress, hostPort);
         }
     }
 
@@ -427,6 +435,9 @@ public final class LocalSystem implements AutoCloseable {
         if (kind == ServiceKind.GATEWAY) {
             // discovery-service does not register with itself; the gateway finds it by this static entry.
             command.add("--spring.cloud.discovery.client.simple.instances.discovery-service[0].uri=" + discoveryUrl());
+        }
+        if (kind == ServiceKind.PUSH && options.fcmEmulatorHost() != null) {
+            command.add("--parley.push.fcm.emulator-host=" + options.fcmEmulatorHost());
         }
         if (kind == ServiceKind.CHAT) {
             command.add("--parley.chat.node-id=" + name);

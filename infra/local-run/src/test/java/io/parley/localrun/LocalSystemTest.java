@@ -61,6 +61,6 @@ class LocalSystemTest {
 
     private LocalSystem.Options options() {
         return new LocalSystem.Options(dataDir, LocalPorts.free(), false, true,
-                new PrintStream(new ByteArrayOutputStream()));
+                new PrintStream(new ByteArrayOutputStream()), null);
     }
 }
