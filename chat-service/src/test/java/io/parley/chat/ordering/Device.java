@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +35,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>It can be told to lose live messages on purpose ({@link #dropEveryNthLive}, {@link #dropNextLive})
  * and to lose its connection ({@link #disconnect}); frames of a connection it dropped are ignored,
- * as a real client would never see them. At most one {@code sync} is in flight; a wish to sync while
+ * as a real client would never see them. A connection the server side loses (its node killed) is
+ * noticed: {@link #connected()} turns false and {@link #connectionsLost} counts it, so a test can
+ * reconnect the device elsewhere. At most one {@code sync} is in flight; a wish to sync while
  * one is running is remembered and served when the answer arrives.
  *
  * <p>Not a Spring component: the package is inside the application's component scan.
@@ -68,10 +71,13 @@ final class Device implements AutoCloseable {
     private static final Duration OWN_MESSAGE_RETRY = Duration.ofMillis(100);
 
     final AtomicInteger connections = new AtomicInteger();
+    /** Connections that ended without this device asking (closed or broken by the server side). */
+    final AtomicInteger connectionsLost = new AtomicInteger();
     final AtomicInteger syncsSent = new AtomicInteger();
     final AtomicInteger gapSyncs = new AtomicInteger();
     final AtomicInteger liveReceived = new AtomicInteger();
 
+    private volatile ScheduledFuture<?> heartbeat;
     private volatile int dropEveryNthLive;
     private final AtomicInteger dropNext = new AtomicInteger();
 
@@ -117,7 +123,19 @@ final class Device implements AutoCloseable {
                 opened.abort(); // disconnected meanwhile
             }
         }
-        welcomed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            welcomed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // No welcome (node not ready, closed with 1013, killed): leave no half-open session behind.
+            synchronized (this) {
+                if (generation == gen) {
+                    generation++;
+                    socket = null;
+                }
+            }
+            opened.abort();
+            throw e;
+        }
         connections.incrementAndGet();
     }
 
@@ -136,6 +154,27 @@ final class Device implements AutoCloseable {
         }
     }
 
+    /**
+     * The server side ended connection {@code gen} (close frame, reset, node killed). Ignored for a
+     * connection this device already left; otherwise the device is no longer connected, and a
+     * welcome it still waits for will not come.
+     */
+    private void lost(int gen) {
+        CompletableFuture<Void> pendingWelcome;
+        synchronized (this) {
+            if (generation != gen) {
+                return;
+            }
+            generation++;
+            welcomed = false;
+            syncInFlight = false;
+            socket = null;
+            pendingWelcome = welcome;
+        }
+        connectionsLost.incrementAndGet();
+        pendingWelcome.completeExceptionally(new IllegalStateException(name + " lost its connection before welcome"));
+    }
+
     synchronized URI node() {
         return node;
     }
@@ -144,7 +183,24 @@ final class Device implements AutoCloseable {
         return welcomed;
     }
 
-    /** Sends a text message; the future completes with its {@code ack} (or fails with its error frame). */
+    /** A send answered by an {@code error} frame. */
+    static final class Refused extends IllegalStateException {
+        final transient JsonNode frame;
+
+        Refused(String device, JsonNode frame) {
+            super(device + " got " + frame);
+            this.frame = frame;
+        }
+
+        String code() {
+            return frame.path("code").asString();
+        }
+    }
+
+    /**
+     * Sends a text message; the future completes with its {@code ack}, or fails with {@link Refused}
+     * for an error frame. It never completes if the connection is lost first: a sender resends.
+     */
     CompletableFuture<JsonNode> send(String clientId, String text) {
         CompletableFuture<JsonNode> ack = new CompletableFuture<>();
         pendingAcks.put(clientId, ack);
@@ -163,6 +219,22 @@ final class Device implements AutoCloseable {
         }
         write(current, frame);
         return ack;
+    }
+
+    /**
+     * Pings every {@code interval} while connected, as docs/protocol.md ("Heartbeats") asks, so a
+     * device that only listens is not closed for idleness during a long test.
+     */
+    void keepAlive(Duration interval) {
+        heartbeat = LATER.scheduleWithFixedDelay(() -> {
+            WebSocket current;
+            synchronized (this) {
+                current = welcomed ? socket : null;
+            }
+            if (current != null) {
+                write(current, Map.of("type", "ping"));
+            }
+        }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Drops every n-th live message it receives (0: none), as if it never arrived. */
@@ -255,7 +327,7 @@ final class Device implements AutoCloseable {
                 errors.add(frame);
                 CompletableFuture<JsonNode> ack = frame.has("ref") ? pendingAcks.remove(frame.path("ref").asString()) : null;
                 if (ack != null) {
-                    ack.completeExceptionally(new IllegalStateException(name + " got " + frame));
+                    ack.completeExceptionally(new Refused(name, frame));
                 }
                 if (frame.path("code").asString().equals("unavailable") && !frame.has("ref")) {
                     synchronized (this) {
@@ -325,6 +397,10 @@ final class Device implements AutoCloseable {
 
     @Override
     public void close() {
+        ScheduledFuture<?> beating = heartbeat;
+        if (beating != null) {
+            beating.cancel(false);
+        }
         disconnect();
         outbox.shutdownNow();
     }
@@ -372,8 +448,15 @@ final class Device implements AutoCloseable {
         }
 
         @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            lost(gen);
+            return null;
+        }
+
+        @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            // Lost: the test reconnects the device explicitly.
+            // Broken (a killed node resets the TCP connection): the test reconnects the device.
+            lost(gen);
         }
     }
 }

@@ -16,7 +16,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,16 +27,22 @@ import java.util.List;
  * failsafe runs), so a test can kill it with SIGKILL like an operator's {@code kill -9}. It trusts
  * {@link TestJwt}'s key through a small JWKS server in the test JVM. Public for benchmarks in other
  * packages that want each node's CPU and heap apart from their clients'.
+ *
+ * <p>A killed node can be started again with the same node id (a new process on a new port, like a
+ * replaced pod): it then reads the same delivery topic in the same consumer group. Every life of a
+ * node id logs to the same file, {@code target/chat-node-<nodeId>.log}, one after the other.
  */
 public final class ChatNodeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    private final String nodeId;
     private final Process process;
     private final HttpServer jwks;
     private final int port;
 
-    private ChatNodeProcess(Process process, HttpServer jwks, int port) {
+    private ChatNodeProcess(String nodeId, Process process, HttpServer jwks, int port) {
+        this.nodeId = nodeId;
         this.process = process;
         this.jwks = jwks;
         this.port = port;
@@ -71,8 +79,12 @@ public final class ChatNodeProcess implements AutoCloseable {
         }
         Path log = Path.of("target", "chat-node-" + nodeId + ".log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ChatNodeProcess node = new ChatNodeProcess(process, jwks, port);
+        Files.writeString(log, System.lineSeparator() + "=== " + Instant.now() + " test starts chat node " + nodeId
+                + " ===" + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // Appended: a restarted node id must not wipe the log of the life that was killed.
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ChatNodeProcess node = new ChatNodeProcess(nodeId, process, jwks, port);
         try {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 if (!process.isAlive()) {
@@ -91,6 +103,14 @@ public final class ChatNodeProcess implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port + "/ws/v1");
     }
 
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** The child JVM's process id (to read its CPU time). */
     public long pid() {
         return process.pid();
@@ -100,6 +120,11 @@ public final class ChatNodeProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
+    }
+
+    @Override
+    public String toString() {
+        return nodeId + "[pid " + process.pid() + ", port " + port + (process.isAlive() ? "" : ", dead") + "]";
     }
 
     @Override
