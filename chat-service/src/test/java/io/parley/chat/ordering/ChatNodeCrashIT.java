@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,20 +64,14 @@ import org.junit.jupiter.api.Test;
  * device of the group holds exactly that history. Retried sends appear once each; an id acked
  * twice is acked with the same message both times.
  *
- * <p>The nodes run with a Kafka consumer session timeout of {@value #SESSION_TIMEOUT_MS} ms
- * instead of the client default (45 s): that timeout is how long a killed sequencer's partitions
- * wait before another node takes them (acked messages wait, none are lost), and the shorter one
- * keeps the test short. Every wait is bounded but generous; nothing asserts speed.
+ * <p>The nodes run with chat-service's Kafka consumer session timeout (10 s, application.yml):
+ * how long a killed sequencer's partitions wait before another node takes them (acked messages
+ * wait, none are lost). Every wait is bounded but generous; nothing asserts speed.
  */
 class ChatNodeCrashIT {
 
     private static final String NODE_A = "it-crash-a";
     private static final String NODE_B = "it-crash-b";
-    private static final int SESSION_TIMEOUT_MS = 10_000;
-    private static final String[] NODE_SETTINGS = {
-            "spring.kafka.consumer.properties.session.timeout.ms=" + SESSION_TIMEOUT_MS,
-            "spring.kafka.consumer.properties.heartbeat.interval.ms=2000",
-    };
     private static final String SEQUENCER_GROUP = "parley-sequencer";
 
     /** Unacked sends one sender keeps at once (well below max-pending-frames). */
@@ -136,9 +129,7 @@ class ChatNodeCrashIT {
     private static ChatNodeProcess startNode(String nodeId) {
         try {
             // The consumer client id names the node, so the group's members say which node they are.
-            String[] settings = Arrays.copyOf(NODE_SETTINGS, NODE_SETTINGS.length + 1);
-            settings[NODE_SETTINGS.length] = "spring.kafka.consumer.client-id=" + nodeId;
-            return ChatNodeProcess.start(nodeId, settings);
+            return ChatNodeProcess.start(nodeId, "spring.kafka.consumer.client-id=" + nodeId);
         } catch (Exception e) {
             throw new IllegalStateException("could not start chat node " + nodeId, e);
         }
