@@ -45,6 +45,14 @@ public record SnowflakeId(long id, Instant timestamp, int workerId, int sequence
         }
     }
 
+    /**
+     * The timestamp of an id in epoch milliseconds: {@code decode(id).timestamp().toEpochMilli()}
+     * without the allocation, for per-id checks.
+     */
+    public static long timestampMillis(long id) {
+        return EPOCH_MILLIS + (id >>> TIMESTAMP_SHIFT);
+    }
+
     /** Splits an id into its fields. Any non-negative long decodes; it need not have been issued. */
     public static SnowflakeId decode(long id) {
         if (id < 0) {

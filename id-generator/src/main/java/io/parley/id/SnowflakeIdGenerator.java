@@ -66,9 +66,28 @@ public final class SnowflakeIdGenerator implements IdGenerator {
      * @param clock the wall clock; injected so tests can stop it or turn it back
      */
     public SnowflakeIdGenerator(int workerId, Clock clock) {
+        this(workerId, clock, EPOCH_MILLIS - 1);
+    }
+
+    /**
+     * A generator that continues after earlier holders of the same worker id: every id it issues
+     * has a timestamp after {@code issuedThroughEpochMillis}, even if this clock is behind it (it
+     * then issues ahead of its clock, as after a clock regression, until the clock catches up).
+     *
+     * @param issuedThroughEpochMillis no earlier id of this worker id has a later timestamp (the
+     *        worker id's high-water mark, epoch milliseconds); anything before the Snowflake epoch
+     *        means none was ever issued
+     */
+    public SnowflakeIdGenerator(int workerId, Clock clock, long issuedThroughEpochMillis) {
         this.workerId = SnowflakeId.checkWorkerId(workerId);
         this.workerBits = (long) workerId << WORKER_ID_SHIFT;
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (issuedThroughEpochMillis >= EPOCH_MILLIS) {
+            // As if the last id had used the mark's final sequence number: the next id needs a
+            // later millisecond, whichever way nextId() finds it.
+            long markMillis = checkTimestamp(issuedThroughEpochMillis - EPOCH_MILLIS);
+            last.set(markMillis << SEQUENCE_BITS | MAX_SEQUENCE);
+        }
     }
 
     @Override
@@ -116,12 +135,12 @@ public final class SnowflakeIdGenerator implements IdGenerator {
     }
 
     /**
-     * The wall-clock time before which this generator has issued ids: its last logical timestamp
-     * plus one millisecond. Another generator may reuse this worker id safely only after its own
-     * clock has passed this instant (see {@code LeasedIdGenerator#close()}).
+     * The timestamp (epoch milliseconds) of the newest id issued, or of the starting point given
+     * to the constructor if none was issued since: no id of this generator has a later timestamp.
+     * A generator that was given no starting point and issued nothing answers the epoch.
      */
-    public long issuedBeforeEpochMillis() {
-        return EPOCH_MILLIS + (last.get() >>> SEQUENCE_BITS) + 1;
+    public long lastIssuedEpochMillis() {
+        return EPOCH_MILLIS + (last.get() >>> SEQUENCE_BITS);
     }
 
     private long millisSinceEpoch() {

@@ -7,14 +7,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongUnaryOperator;
 
-/** A clock tests move by hand (forwards or backwards); optionally reacting to each read. */
-final class MutableClock extends Clock {
+/** A clock tests move by hand (forwards or backwards); optionally reacting to each read. Public for the lease tests. */
+public final class MutableClock extends Clock {
 
     private final AtomicLong millis;
     private final AtomicLong reads = new AtomicLong();
     private final LongUnaryOperator onRead;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         this(start, read -> -1);
     }
 
@@ -22,20 +22,20 @@ final class MutableClock extends Clock {
      * @param onRead given the 1-based number of the read, returns a new time in epoch millis to
      *        switch to before answering, or -1 to keep the current time
      */
-    MutableClock(Instant start, LongUnaryOperator onRead) {
+    public MutableClock(Instant start, LongUnaryOperator onRead) {
         this.millis = new AtomicLong(start.toEpochMilli());
         this.onRead = onRead;
     }
 
-    void set(Instant instant) {
+    public void set(Instant instant) {
         millis.set(instant.toEpochMilli());
     }
 
-    void advanceMillis(long delta) {
+    public void advanceMillis(long delta) {
         millis.addAndGet(delta);
     }
 
-    long reads() {
+    public long reads() {
         return reads.get();
     }
 

@@ -162,6 +162,64 @@ class SnowflakeIdGeneratorTest {
     }
 
     @Test
+    void aGeneratorStartedAfterAHighWaterMarkIssuesAfterItEvenOnAClockThirtySecondsBehind() {
+        // The previous holder of worker 9 issued ids up to T; this host's clock says T - 30 s.
+        MutableClock clock = new MutableClock(T.minusSeconds(30));
+        SnowflakeIdGenerator generator = new SnowflakeIdGenerator(9, clock, T.toEpochMilli());
+        long previousHoldersLastId = SnowflakeId.encode(T, 9, SnowflakeId.MAX_SEQUENCE);
+
+        long[] ids = new long[3 * 4096];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = generator.nextId();
+            if (i % 1000 == 0) {
+                clock.advanceMillis(1);
+            }
+        }
+
+        assertThat(ids[0]).isGreaterThan(previousHoldersLastId);
+        assertThat(SnowflakeId.decode(ids[0]).timestamp()).isEqualTo(T.plusMillis(1));
+        assertThat(SnowflakeId.decode(ids[0]).sequence()).isZero();
+        assertStrictlyIncreasing(ids);
+        assertThat(SnowflakeId.decode(ids[ids.length - 1]).timestamp()).isEqualTo(T.plusMillis(3));
+        assertThat(generator.lastIssuedEpochMillis()).isEqualTo(T.plusMillis(3).toEpochMilli());
+        assertThat(generator.idsIssuedAheadOfClock()).isEqualTo(ids.length);
+        assertThat(generator.maxClockRegression().toMillis()).isGreaterThanOrEqualTo(30_000);
+
+        // Once this clock passes the mark, ids follow it again.
+        clock.set(T.plusSeconds(1));
+        SnowflakeId caughtUp = SnowflakeId.decode(generator.nextId());
+        assertThat(caughtUp.timestamp()).isEqualTo(T.plusSeconds(1));
+        assertThat(caughtUp.sequence()).isZero();
+        assertThat(generator.idsIssuedAheadOfClock()).isEqualTo(ids.length);
+    }
+
+    @Test
+    void aHighWaterMarkBehindTheClockChangesNothing() {
+        SnowflakeIdGenerator generator = new SnowflakeIdGenerator(9, new MutableClock(T), T.minusSeconds(5).toEpochMilli());
+        assertThat(generator.lastIssuedEpochMillis()).as("before the first id: the mark").isEqualTo(T.minusSeconds(5).toEpochMilli());
+
+        SnowflakeId first = SnowflakeId.decode(generator.nextId());
+
+        assertThat(first.timestamp()).isEqualTo(T);
+        assertThat(first.sequence()).isZero();
+        assertThat(generator.idsIssuedAheadOfClock()).isZero();
+    }
+
+    @Test
+    void aHighWaterMarkAtTheCurrentMillisecondWaitsForTheNextOne() {
+        long start = T.toEpochMilli();
+        // The clock stays at the mark for 5 reads, then ticks.
+        MutableClock clock = new MutableClock(T, read -> read == 5 ? start + 1 : -1);
+        SnowflakeIdGenerator generator = new SnowflakeIdGenerator(9, clock, start);
+
+        SnowflakeId first = SnowflakeId.decode(generator.nextId());
+
+        assertThat(first.timestamp()).isEqualTo(T.plusMillis(1));
+        assertThat(first.sequence()).isZero();
+        assertThat(generator.idsIssuedAheadOfClock()).isZero();
+    }
+
+    @Test
     void workerIdMustFitInTenBits() {
         assertThatIllegalArgumentException().isThrownBy(() -> new SnowflakeIdGenerator(-1));
         assertThatIllegalArgumentException().isThrownBy(() -> new SnowflakeIdGenerator(1024));

@@ -29,6 +29,9 @@ import org.openjdk.jmh.annotations.Threads;
  *     what services get; renewals are not running (they happen every 10 s off the hot path).</li>
  * <li>{@code uncapped*}: a clock that ticks every 4,096 reads, so the generator never waits for a
  *     millisecond: the cost of the algorithm itself (CAS loop), i.e. the headroom under the cap.</li>
+ * <li>{@code leasedUncapped*}: {@link LeasedIdGenerator} on that clock: the algorithm plus the per-id
+ *     lease and high-water mark checks. The clock runs far faster than real time, so the mark is
+ *     raised (a renewal on the calling thread, in memory here) about once per 120 M ids.</li>
  * </ul>
  *
  * Run: see id-generator/README.md ("Benchmark").
@@ -41,6 +44,7 @@ public class IdGeneratorBenchmark {
     private SnowflakeIdGenerator snowflake;
     private LeasedIdGenerator leased;
     private SnowflakeIdGenerator uncapped;
+    private LeasedIdGenerator leasedUncapped;
 
     @Setup
     public void setUp() {
@@ -49,11 +53,15 @@ public class IdGeneratorBenchmark {
                 WorkerIdLeaseSettings.defaults(), () -> 2, System::nanoTime, Clock.systemUTC(), false);
         leased = new LeasedIdGenerator(leaser.acquire("benchmark"));
         uncapped = new SnowflakeIdGenerator(3, new TickEvery4096Reads());
+        CassandraWorkerIdLeaser uncappedLeaser = new CassandraWorkerIdLeaser(new InMemoryWorkerIdLeaseStore(),
+                WorkerIdLeaseSettings.defaults(), () -> 4, System::nanoTime, Clock.systemUTC(), false);
+        leasedUncapped = new LeasedIdGenerator(uncappedLeaser.acquire("benchmark"), new TickEvery4096Reads());
     }
 
     @TearDown
     public void tearDown() {
         leased.lease().abandon();
+        leasedUncapped.lease().abandon();
     }
 
     @Benchmark
@@ -90,6 +98,18 @@ public class IdGeneratorBenchmark {
     @Threads(2)
     public long uncappedTwoThreads() {
         return uncapped.nextId();
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long leasedUncappedOneThread() {
+        return leasedUncapped.nextId();
+    }
+
+    @Benchmark
+    @Threads(2)
+    public long leasedUncappedTwoThreads() {
+        return leasedUncapped.nextId();
     }
 
     /** Advances one millisecond every 4,096 reads, starting now. */

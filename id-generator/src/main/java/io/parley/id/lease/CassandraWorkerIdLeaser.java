@@ -2,6 +2,7 @@ package io.parley.id.lease;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -21,12 +22,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands out worker ids (0..1023) so that no two live generators share one, with no manual
  * configuration: each process claims a free id in {@code id_worker_leases} with
- * {@code INSERT … IF NOT EXISTS USING TTL}, then renews it in the background.
+ * {@code UPDATE … USING TTL … IF owner = null}, then renews it in the background.
  *
  * <p>The search reads which ids are taken (a cheap scan of at most 1024 rows, only a hint), then
  * tries the free ones with a lightweight transaction each, starting at a random id so that
  * processes starting together do not all fight over the same low ids. Losing a race just moves on
  * to the next free id; the table is re-read a few times before giving up.
+ *
+ * <p>A claimed worker id comes with the high-water mark its earlier holders left in the row; the
+ * lease starts after it (see {@link WorkerIdLease}), so a host whose clock is behind the previous
+ * holder's cannot repeat its ids.
  */
 public final class CassandraWorkerIdLeaser {
 
@@ -34,6 +39,8 @@ public final class CassandraWorkerIdLeaser {
 
     private static final int WORKER_IDS = SnowflakeId.MAX_WORKER_ID + 1;
     private static final int SEARCH_ROUNDS = 3;
+    /** An inherited mark this far ahead of our clock is logged as a warning (as the generator logs regressions). */
+    private static final long NOTABLE_CLOCK_GAP_MILLIS = 1_000;
 
     private final WorkerIdLeaseStore store;
     private final WorkerIdLeaseSettings settings;
@@ -89,10 +96,10 @@ public final class CassandraWorkerIdLeaser {
                 }
                 long sentAt = nanoTicker.getAsLong();
                 if (tryClaim(candidate, owner)) {
-                    log.info("Leased Snowflake worker id {} as {} (ttl {}, renewed every {})",
-                            candidate, owner, settings.ttl(), settings.renewInterval());
-                    return new WorkerIdLease(store, candidate, owner, settings, sentAt, nanoTicker, clock,
-                            scheduleRenewals ? newRenewer(candidate) : null);
+                    WorkerIdLease lease = tryStart(candidate, owner, sentAt);
+                    if (lease != null) {
+                        return lease;
+                    }
                 }
             }
         }
@@ -110,6 +117,45 @@ public final class CassandraWorkerIdLeaser {
             // TTL frees it; either way, moving on to another id is safe.
             log.warn("Claiming worker id {} failed; trying another", workerId, e);
             return false;
+        }
+    }
+
+    /**
+     * Takes over a claimed worker id: reads the mark earlier holders left (only now, under our
+     * lease, is it final: a previous holder could still have raised it until its lease ended), and
+     * persists a first mark of our own before any id is issued. Null if that fails; the row then
+     * expires by its TTL, as after a failed claim.
+     */
+    private WorkerIdLease tryStart(int workerId, String owner, long claimSentAtNanos) {
+        ScheduledExecutorService renewer = scheduleRenewals ? newRenewer(workerId) : null;
+        try {
+            long inherited = store.highWaterMark(workerId).orElse(WorkerIdLease.NO_IDS_YET);
+            WorkerIdLease lease = new WorkerIdLease(store, workerId, owner, settings, claimSentAtNanos, nanoTicker,
+                    clock, inherited, renewer);
+            lease.start();
+            logLeased(lease);
+            return lease;
+        } catch (RuntimeException e) {
+            if (renewer != null) {
+                renewer.shutdownNow();
+            }
+            log.warn("Claimed worker id {} but could not take over its high-water mark; trying another", workerId, e);
+            return null;
+        }
+    }
+
+    private void logLeased(WorkerIdLease lease) {
+        long inherited = lease.inheritedHighWaterMark();
+        long aheadMillis = inherited - clock.millis();
+        if (aheadMillis >= NOTABLE_CLOCK_GAP_MILLIS) {
+            // Not an error (this is what the mark is for) but a clock worth checking, here or there.
+            log.warn("Leased Snowflake worker id {} as {}: its earlier ids run up to {}, {} ms ahead of this host's "
+                    + "clock (a previous holder's clock was ahead, or ours is behind); ids are issued ahead of our "
+                    + "clock until it catches up", lease.workerId(), lease.owner(), Instant.ofEpochMilli(inherited),
+                    aheadMillis);
+        } else {
+            log.info("Leased Snowflake worker id {} as {} (ttl {}, renewed every {})",
+                    lease.workerId(), lease.owner(), settings.ttl(), settings.renewInterval());
         }
     }
 

@@ -4,25 +4,18 @@ import java.time.Clock;
 import java.util.Objects;
 
 import io.parley.id.IdGenerator;
+import io.parley.id.SnowflakeId;
 import io.parley.id.SnowflakeIdGenerator;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A Snowflake generator whose worker id is a {@link WorkerIdLease}: it issues ids only while the
- * lease is valid, and gives the worker id back on {@link #close()}.
+ * lease is valid and only up to the worker id's persisted high-water mark, starts after the mark
+ * earlier holders left, and gives the worker id back on {@link #close()}.
  */
 public final class LeasedIdGenerator implements IdGenerator, AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(LeasedIdGenerator.class);
-
-    /** On close, wait at most this long for the wall clock to pass our last id before releasing. */
-    private static final long MAX_CLOSE_WAIT_MILLIS = 1_000;
-
     private final WorkerIdLease lease;
     private final SnowflakeIdGenerator generator;
-    private final Clock clock;
     private volatile boolean closed;
 
     public LeasedIdGenerator(WorkerIdLease lease) {
@@ -31,16 +24,20 @@ public final class LeasedIdGenerator implements IdGenerator, AutoCloseable {
 
     public LeasedIdGenerator(WorkerIdLease lease, Clock clock) {
         this.lease = Objects.requireNonNull(lease, "lease");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.generator = new SnowflakeIdGenerator(lease.workerId(), clock);
+        Objects.requireNonNull(clock, "clock");
+        // Earlier holders' ids end at the inherited mark: ours start after it, whatever our clock says.
+        this.generator = new SnowflakeIdGenerator(lease.workerId(), clock, lease.inheritedHighWaterMark());
+        lease.attach(generator, clock);
     }
 
     /**
      * The lease is checked <em>after</em> the id is made: if it is still valid then, it was valid
      * while the id was made too, so even a thread paused between the two steps cannot return an
-     * id made after the worker id could have passed to another process.
+     * id made after the worker id could have passed to another process. Likewise the mark is read
+     * after: it only rises, and only once the store has it, so an id at or below it is covered.
      *
-     * @throws WorkerIdLeaseLostException if the lease is lost, expired locally or released
+     * @throws WorkerIdLeaseLostException if the lease is lost, expired locally or released, or the
+     *         high-water mark had to be raised and could not be
      */
     @Override
     public long nextId() {
@@ -49,6 +46,11 @@ public final class LeasedIdGenerator implements IdGenerator, AutoCloseable {
             throw new WorkerIdLeaseLostException("id generator of worker " + lease.workerId() + " is closed");
         }
         lease.checkValid();
+        long timestamp = SnowflakeId.timestampMillis(id);
+        if (timestamp > lease.highWaterMark()) {
+            // Rare (renewals keep the mark a TTL ahead): the clock jumped forward, or ids ran ahead.
+            lease.ensureHighWaterMarkCovers(timestamp);
+        }
         return id;
     }
 
@@ -66,31 +68,14 @@ public final class LeasedIdGenerator implements IdGenerator, AutoCloseable {
     }
 
     /**
-     * Stops issuing and releases the worker id. The next holder may be on a host whose clock is a
-     * little behind ours, so the release waits until our wall clock has passed the last id's
-     * timestamp; if our ids ran far ahead (a clock regression), the row is left to expire by its TTL
-     * instead, which gives the next holder's clock that much longer to catch up.
+     * Stops issuing and releases the worker id, leaving our last id's timestamp as its high-water
+     * mark: the next holder starts after it however far its clock is behind ours, so there is no
+     * need to wait for anybody's clock to pass our ids.
      */
     @Override
     public void close() {
-        // Refuse new ids first, so that the last issued timestamp read below is final.
+        // Refuse new ids first, so that the last issued timestamp the release writes is final.
         closed = true;
-        long aheadMillis = generator.issuedBeforeEpochMillis() - clock.millis();
-        if (aheadMillis > MAX_CLOSE_WAIT_MILLIS) {
-            log.warn("Ids of worker {} run {} ms ahead of the wall clock; leaving the lease to expire after {} "
-                    + "instead of releasing it", lease.workerId(), aheadMillis, lease.settings().ttl());
-            lease.abandon();
-            return;
-        }
-        if (aheadMillis > 0) {
-            try {
-                Thread.sleep(aheadMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                lease.abandon();
-                return;
-            }
-        }
         lease.close();
     }
 

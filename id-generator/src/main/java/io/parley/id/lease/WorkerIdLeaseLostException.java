@@ -12,4 +12,8 @@ public class WorkerIdLeaseLostException extends IllegalStateException {
     public WorkerIdLeaseLostException(String message) {
         super(message);
     }
+
+    public WorkerIdLeaseLostException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

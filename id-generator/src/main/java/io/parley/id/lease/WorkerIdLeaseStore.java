@@ -2,6 +2,7 @@ package io.parley.id.lease;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -9,6 +10,11 @@ import java.util.Set;
  * compare-and-set: two callers can never both succeed in claiming the same worker id while a
  * lease on it is live. {@link CassandraWorkerIdLeaseStore} does this with lightweight
  * transactions; the interface exists so the lease state machine can be unit-tested.
+ *
+ * <p>Each worker id also has a <b>high-water mark</b> (epoch milliseconds): no id ever issued under
+ * it has a later timestamp. It outlives the lease (a released or expired lease leaves it behind)
+ * and changes only together with a check that the caller still holds the lease, so a holder that
+ * lost its lease can never move it back under the next holder.
  */
 interface WorkerIdLeaseStore {
 
@@ -18,9 +24,21 @@ interface WorkerIdLeaseStore {
     /** Claims {@code workerId} for {@code owner} if nobody holds it; true if it is now ours. */
     boolean claim(int workerId, String owner, Instant at, Duration ttl);
 
-    /** Extends the lease if {@code owner} still holds it; false if it is gone or someone else's. */
-    boolean renew(int workerId, String owner, Instant at, Duration ttl);
+    /**
+     * The worker id's high-water mark as of now (linearizable: it reflects every write that
+     * completed before this call), or empty if no holder ever wrote one.
+     */
+    OptionalLong highWaterMark(int workerId);
 
-    /** Gives the worker id back if {@code owner} still holds it. */
-    void release(int workerId, String owner);
+    /**
+     * Extends the lease and sets the high-water mark to {@code highWaterMark}, atomically, if
+     * {@code owner} still holds it; false if it is gone or someone else's (then nothing changes).
+     */
+    boolean renew(int workerId, String owner, Instant at, Duration ttl, long highWaterMark);
+
+    /**
+     * Gives the worker id back and sets its high-water mark to {@code highWaterMark}, atomically,
+     * if {@code owner} still holds it; otherwise changes nothing.
+     */
+    void release(int workerId, String owner, long highWaterMark);
 }

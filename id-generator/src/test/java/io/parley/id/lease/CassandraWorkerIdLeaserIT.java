@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -105,11 +107,14 @@ class CassandraWorkerIdLeaserIT {
 
         // leased_at moves on with every renewal; wait until the row is older than three TTLs.
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Row row = leaseRow(lease.workerId());
-            return row != null && row.getInstant("leased_at").isAfter(acquiredAt.plus(SHORT.ttl().multipliedBy(3)));
+            Row row = session.execute("SELECT leased_at FROM id_worker_leases WHERE worker_id = ?", lease.workerId()).one();
+            return row != null && !row.isNull("leased_at")
+                    && row.getInstant("leased_at").isAfter(acquiredAt.plus(SHORT.ttl().multipliedBy(3)));
         });
 
-        assertThat(leaseRow(lease.workerId()).getString("owner")).isEqualTo(lease.owner());
+        assertThat(ownerOf(lease.workerId())).isEqualTo(lease.owner());
+        assertThat(highWaterMarkOf(lease.workerId())).as("raised by the renewals")
+                .isAfter(acquiredAt.plus(SHORT.ttl().multipliedBy(4)).minusSeconds(1));
         assertThat(SnowflakeId.decode(generator.nextId()).workerId()).isEqualTo(lease.workerId());
     }
 
@@ -126,7 +131,8 @@ class CassandraWorkerIdLeaserIT {
         await().atMost(PATIENCE).untilAsserted(() -> assertThatExceptionOfType(WorkerIdLeaseLostException.class)
                 .isThrownBy(generator::nextId).withMessageContaining("another owner"));
         assertThat(lease.isValid()).isFalse();
-        session.execute("DELETE FROM id_worker_leases WHERE worker_id = ? IF owner = 'intruder'", lease.workerId());
+        session.execute("DELETE owner, leased_at FROM id_worker_leases WHERE worker_id = ? IF owner = 'intruder'",
+                lease.workerId());
     }
 
     @Test
@@ -140,20 +146,57 @@ class CassandraWorkerIdLeaserIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThatExceptionOfType(WorkerIdLeaseLostException.class)
                 .isThrownBy(generator::nextId).withMessageContaining("not renewed in time"));
-        // The row it could not release expires by itself.
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> leaseRow(lease.workerId()) == null);
+        // The lease it could not release expires by itself.
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> ownerOf(lease.workerId()) == null);
         lease.abandon();
     }
 
     @Test
-    void closingAGeneratorReleasesItsWorkerId() {
+    void closingAGeneratorReleasesItsWorkerIdAndLeavesItsLastTimestampAsTheMark() {
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         LeasedIdGenerator generator = new LeasedIdGenerator(new CassandraWorkerIdLeaser(session, SHORT).acquire("release-test"));
         int workerId = generator.workerId();
-        assertThat(leaseRow(workerId)).isNotNull();
+        assertThat(ownerOf(workerId)).isEqualTo(generator.lease().owner());
+        assertThat(highWaterMarkOf(workerId)).as("persisted before the first id, a TTL ahead of the clock")
+                .isAfterOrEqualTo(before.plus(SHORT.ttl()));
+        long last = 0;
+        for (int i = 0; i < 1_000; i++) {
+            last = generator.nextId();
+        }
 
         generator.close();
 
-        assertThat(leaseRow(workerId)).isNull();
+        assertThat(ownerOf(workerId)).isNull();
+        assertThat(highWaterMarkOf(workerId)).isEqualTo(SnowflakeId.decode(last).timestamp());
+        // A released worker id is free again although its row remains for the mark.
+        assertThat(ownersInTable()).doesNotContainKey(workerId);
+    }
+
+    @Test
+    void aHolderWhoseClockIsThirtySecondsBehindContinuesAfterTheIdsOfAHolderThatReleased() throws Exception {
+        LeasedIdGenerator holderA = new LeasedIdGenerator(new CassandraWorkerIdLeaser(session, SHORT).acquire("handoff-a"));
+        long[] idsA = issueFor(holderA, Duration.ofSeconds(1));
+        holderA.close();
+
+        LeasedIdGenerator holderB = track(acquireOnClockBehind(holderA.workerId(), "handoff-b"));
+        long[] idsB = issueFor(holderB, Duration.ofSeconds(1));
+
+        assertContinuesAfter(idsA, idsB, holderB);
+    }
+
+    @Test
+    void aHolderWhoseClockIsThirtySecondsBehindContinuesAfterTheIdsOfAHolderThatCrashed() throws Exception {
+        LeasedIdGenerator holderA = new LeasedIdGenerator(new CassandraWorkerIdLeaser(session, SHORT).acquire("crash-a"));
+        // Long enough for background renewals (every ~1.3 s) to raise the mark while ids are issued.
+        long[] idsA = issueFor(holderA, Duration.ofSeconds(3));
+        // A "crash": no release, no more renewals; wait until the lease's TTL has run out.
+        holderA.lease().abandon();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> ownerOf(holderA.workerId()) == null);
+
+        LeasedIdGenerator holderB = track(acquireOnClockBehind(holderA.workerId(), "crash-b"));
+        long[] idsB = issueFor(holderB, Duration.ofSeconds(1));
+
+        assertContinuesAfter(idsA, idsB, holderB);
     }
 
     @Test
@@ -162,8 +205,8 @@ class CassandraWorkerIdLeaserIT {
         Set<Integer> filled = new HashSet<>();
         try {
             for (int workerId = 0; workerId <= SnowflakeId.MAX_WORKER_ID; workerId++) {
-                boolean applied = session.execute("INSERT INTO id_worker_leases (worker_id, owner, leased_at) "
-                        + "VALUES (?, ?, toTimestamp(now())) IF NOT EXISTS USING TTL 300", workerId, filler).wasApplied();
+                boolean applied = session.execute("UPDATE id_worker_leases USING TTL 300 SET owner = ?, "
+                        + "leased_at = toTimestamp(now()) WHERE worker_id = ? IF owner = null", filler, workerId).wasApplied();
                 if (applied) {
                     filled.add(workerId);
                 }
@@ -175,7 +218,8 @@ class CassandraWorkerIdLeaserIT {
                     .withMessageContaining("All 1024 Snowflake worker ids are leased");
         } finally {
             for (int workerId : filled) {
-                session.execute("DELETE FROM id_worker_leases WHERE worker_id = ? IF owner = ?", workerId, filler);
+                session.execute("DELETE owner, leased_at FROM id_worker_leases WHERE worker_id = ? IF owner = ?",
+                        workerId, filler);
             }
         }
         // And one freed id is enough again.
@@ -217,14 +261,59 @@ class CassandraWorkerIdLeaserIT {
         return closeable;
     }
 
-    private static Row leaseRow(int workerId) {
-        return session.execute("SELECT owner, leased_at FROM id_worker_leases WHERE worker_id = ?", workerId).one();
+    /**
+     * Leases {@code workerId} (free by now) on a clock 30 s behind this host's, as another host
+     * whose clock is behind would, and starts a generator on that clock.
+     */
+    private static LeasedIdGenerator acquireOnClockBehind(int workerId, String owner) {
+        Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-30));
+        CassandraWorkerIdLeaser leaser = new CassandraWorkerIdLeaser(new CassandraWorkerIdLeaseStore(session), SHORT,
+                () -> workerId, System::nanoTime, behind, true);
+        LeasedIdGenerator generator = new LeasedIdGenerator(leaser.acquire(owner), behind);
+        assertThat(generator.workerId()).as("the search starts at the freed worker id").isEqualTo(workerId);
+        return generator;
     }
 
+    private static void assertContinuesAfter(long[] idsA, long[] idsB, LeasedIdGenerator holderB) {
+        long lastOfA = Arrays.stream(idsA).max().orElseThrow();
+        assertThat(idsA.length).isPositive();
+        assertThat(Arrays.stream(idsB).min().orElseThrow()).isGreaterThan(lastOfA);
+        long[] all = LongStream.concat(Arrays.stream(idsA), Arrays.stream(idsB)).toArray();
+        assertThat(Arrays.stream(all).distinct().count()).isEqualTo(all.length);
+        assertThat(holderB.generator().idsIssuedAheadOfClock()).as("B issued ahead of its own clock")
+                .isEqualTo(idsB.length);
+    }
+
+    /** Ids issued by one thread for about {@code duration}: 1,000 every 5 ms, a steady stream that spans renewals. */
+    private static long[] issueFor(LeasedIdGenerator generator, Duration duration) throws InterruptedException {
+        LongStream.Builder ids = LongStream.builder();
+        long until = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() - until < 0) {
+            for (int i = 0; i < 1_000; i++) {
+                ids.add(generator.nextId());
+            }
+            Thread.sleep(5);
+        }
+        return ids.build().toArray();
+    }
+
+    private static String ownerOf(int workerId) {
+        Row row = session.execute("SELECT owner FROM id_worker_leases WHERE worker_id = ?", workerId).one();
+        return row == null ? null : row.getString("owner");
+    }
+
+    private static Instant highWaterMarkOf(int workerId) {
+        Row row = session.execute("SELECT high_water_mark FROM id_worker_leases WHERE worker_id = ?", workerId).one();
+        return row == null ? null : row.getInstant("high_water_mark");
+    }
+
+    /** Worker ids with a live lease (rows of released or expired leases remain for their mark). */
     private static Map<Integer, String> ownersInTable() {
         Map<Integer, String> owners = new HashMap<>();
         for (Row row : session.execute("SELECT worker_id, owner FROM id_worker_leases")) {
-            owners.put(row.getInt("worker_id"), row.getString("owner"));
+            if (!row.isNull("owner")) {
+                owners.put(row.getInt("worker_id"), row.getString("owner"));
+            }
         }
         return owners;
     }
