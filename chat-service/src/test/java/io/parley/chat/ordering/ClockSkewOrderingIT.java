@@ -189,6 +189,9 @@ class ClockSkewOrderingIT {
             for (Device device : all) {
                 device.connect(home.get(device));
             }
+            // Every welcome sync answered before anyone sends: a late welcome answer would bring
+            // messages before they arrive live, and a dropper would then only drop copies it holds.
+            await().atMost(PATIENCE).until(() -> all.stream().allMatch(Device::settled));
 
             // Phase 1: concurrent senders on both nodes while flaky devices come and go.
             AtomicBoolean sending = new AtomicBoolean(true);
@@ -251,6 +254,13 @@ class ClockSkewOrderingIT {
             total = acked.size();
             awaitEveryDeviceHolds(all, total);
 
+            // Printed before the checks, so a failure shows what each device went through.
+            for (Device device : all) {
+                System.out.printf("clock-skew IT: %s connections=%d syncs=%d gapSyncs=%d live=%d dropped=%d duplicates=%d%n",
+                        device.name, device.connections.get(), device.syncsSent.get(), device.gapSyncs.get(),
+                        device.liveReceived.get(), device.droppedOnPurpose().size(), device.replica.duplicates());
+            }
+
             // The order as stored, and as a device that knows nothing gets it (sync from 0).
             List<String> stored = storedOrder(conversation);
             assertThat(stored).hasSize((int) total);
@@ -291,11 +301,6 @@ class ClockSkewOrderingIT {
                 assertThat(d.replica.history()).as(d.name).anyMatch(h -> h.source() == Source.SYNC);
             });
 
-            for (Device device : all) {
-                System.out.printf("clock-skew IT: %s connections=%d syncs=%d gapSyncs=%d live=%d dropped=%d duplicates=%d%n",
-                        device.name, device.connections.get(), device.syncsSent.get(), device.gapSyncs.get(),
-                        device.liveReceived.get(), device.droppedOnPurpose().size(), device.replica.duplicates());
-            }
             assertTheClocksWereSkewedAndDisagreeWithTheOrder(acked, m1Tablet.replica.history());
         } finally {
             all.forEach(Device::close);

@@ -261,6 +261,11 @@ final class Device implements AutoCloseable {
         return List.copyOf(failures);
     }
 
+    /** Welcomed, and no sync running or wanted: what it holds is what its last sync answer said. */
+    synchronized boolean settled() {
+        return welcomed && !syncInFlight && !syncWanted;
+    }
+
     /** Asks for a sync now, or as soon as the running one is answered. */
     void requestSync() {
         WebSocket target;
