@@ -2,7 +2,7 @@ package io.parley.api.auth;
 
 import io.parley.api.user.User;
 import io.parley.api.user.UserService;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;

@@ -54,8 +54,9 @@ class OpenApiConfig {
     }
 
     /**
-     * Every error answer is a problem detail (web.ApiExceptionHandler, web.ProblemResponses), so the
-     * description says so once here instead of on each annotation: each 4xx/5xx response gets the
+     * Every error answer is a problem detail (web.ApiExceptionHandler, common's
+     * SecurityProblemResponses), so the description says so once here instead of on each
+     * annotation: each 4xx/5xx response gets the
      * {@code Problem} schema as {@code application/problem+json}, and each operation that needs a
      * token lists the 401 it answers without one.
      */

@@ -2,13 +2,13 @@ package io.parley.api.config;
 
 import io.parley.api.auth.SigningKeys;
 import io.parley.api.user.PrehashedBCryptPasswordEncoder;
-import io.parley.api.web.ProblemResponses;
+import io.parley.common.security.BearerJwtSecurity;
+import io.parley.common.security.SecurityProblemResponses;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -16,38 +16,27 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * api-service both issues tokens and is a resource server for them. It validates with the
- * public keys it already holds in memory (the same set it publishes as the JWKS), so it never
- * calls its own {@code /api/auth/jwks} over HTTP and cannot deadlock on itself at start-up.
+ * api-service both issues tokens and is a resource server for them: the chain every service shares
+ * (common's {@link BearerJwtSecurity}), with sign-up, login, the JWKS and the API description public.
+ * It validates with the public keys it already holds in memory (the same set it publishes as the
+ * JWKS), so it never calls its own {@code /api/auth/jwks} over HTTP and cannot deadlock on itself
+ * at start-up.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     @Bean
-    SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
-        http
-                // Bearer tokens in a header, no cookies: there is no ambient credential to forge.
-                .csrf(csrf -> csrf.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth
-                        .requestMatchers(HttpMethod.POST, "/api/users", "/api/auth/login").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/api/auth/jwks").permitAll()
-                        .requestMatchers("/api/openapi", "/api/openapi/**", "/api/docs", "/api/docs/**",
-                                "/api/swagger-ui/**").permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
-                        // error dispatches carry the original status; do not turn them into 401s
-                        .requestMatchers("/error").permitAll()
-                        .anyRequest().authenticated())
-                .oauth2ResourceServer(rs -> rs
-                        .jwt(jwt -> { })
-                        .authenticationEntryPoint(problems)
-                        .accessDeniedHandler(problems))
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint(problems)
-                        .accessDeniedHandler(problems));
-        return http.build();
+    SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper jsonMapper) throws Exception {
+        var problems = new SecurityProblemResponses(jsonMapper);
+        return BearerJwtSecurity.filterChain(http, problems, publicPaths -> publicPaths
+                // sign-up, login and the keys to check tokens with come before having a token
+                .requestMatchers(HttpMethod.POST, "/api/users", "/api/auth/login").permitAll()
+                .requestMatchers(HttpMethod.GET, "/api/auth/jwks").permitAll()
+                .requestMatchers("/api/openapi", "/api/openapi/**", "/api/docs", "/api/docs/**",
+                        "/api/swagger-ui/**").permitAll());
     }
 
     @Bean

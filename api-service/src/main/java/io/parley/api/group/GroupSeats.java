@@ -8,7 +8,7 @@ import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.time.Duration;
 import java.util.OptionalInt;
 import org.springframework.stereotype.Component;

@@ -1,9 +1,9 @@
 package io.parley.api.group;
 
-import io.parley.api.web.ApiException;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.SystemEvent;
 import io.parley.common.events.Topics;
+import io.parley.common.web.ApiException;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,7 @@
 package io.parley.api.history;
 
 import io.parley.api.conversation.Conversations;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import org.springframework.stereotype.Service;
 
 /** Message history for members. */

@@ -3,7 +3,7 @@ package io.parley.api.idempotency;
 import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.api.idempotency.IdempotencyKeyStore.StoredKey;
 import io.parley.api.idempotency.IdempotencyKeyStore.StoredResponse;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import io.parley.id.IdGenerator;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;

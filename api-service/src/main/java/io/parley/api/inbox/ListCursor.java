@@ -1,6 +1,6 @@
 package io.parley.api.inbox;
 
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

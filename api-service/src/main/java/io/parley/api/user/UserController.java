@@ -1,7 +1,7 @@
 package io.parley.api.user;
 
 import io.parley.api.auth.Callers;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,6 +1,6 @@
 package io.parley.api.user;
 
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parley.api.group.GroupRepository.MemberRow;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.parley.api.inbox.InboxRepository.Activity;
 import io.parley.api.inbox.InboxRepository.Membership;
 import io.parley.api.inbox.ListOrder.Entry;
-import io.parley.api.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.chat.session.ChatNodeTestApp;
-import io.parley.chat.session.TestJwt;
 import io.parley.chat.session.WsTestClient;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.SystemEvent;
 import io.parley.common.events.Topics;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;

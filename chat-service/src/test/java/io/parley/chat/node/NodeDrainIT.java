@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.chat.session.ChatNodeTestApp;
-import io.parley.chat.session.TestJwt;
 import io.parley.chat.session.WsTestClient;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.util.concurrent.ExecutionException;

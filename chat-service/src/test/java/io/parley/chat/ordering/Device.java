@@ -3,7 +3,7 @@ package io.parley.chat.ordering;
 import io.parley.chat.ordering.ConversationReplica.Held;
 import io.parley.chat.ordering.ConversationReplica.Outcome;
 import io.parley.chat.ordering.ConversationReplica.Source;
-import io.parley.chat.session.TestJwt;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -3,8 +3,8 @@ package io.parley.chat.presence;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.parley.chat.session.TestJwt;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.chat.session.ChatNodeTestApp;
-import io.parley.chat.session.TestJwt;
 import io.parley.chat.session.WsTestClient;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;

@@ -9,6 +9,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.parley.chat.config.ChatSettings;
 import io.parley.common.events.Topics;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

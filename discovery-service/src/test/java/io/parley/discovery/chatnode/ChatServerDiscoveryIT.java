@@ -166,6 +166,8 @@ class ChatServerDiscoveryIT {
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(401);
+            assertThat(json.readTree(response.body()).get("detail").asString())
+                    .isEqualTo("A valid bearer token is required; log in to api-service to get one.");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.parley.push.device;
 
-import io.parley.push.web.ApiException;
+import io.parley.common.web.ApiException;
 import io.parley.push.web.Callers;
 import io.parley.push.web.OpenApiConfig;
 import io.swagger.v3.oas.annotations.Operation;

@@ -1,6 +1,6 @@
 package io.parley.push.device;
 
-import io.parley.push.web.ApiException;
+import io.parley.common.web.ApiException;
 import java.util.regex.Pattern;
 
 /**

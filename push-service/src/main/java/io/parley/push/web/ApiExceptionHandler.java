@@ -4,137 +4,32 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
-import java.net.URI;
-import java.util.Comparator;
-import java.util.List;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.parley.common.web.ProblemDetailsExceptionHandler;
 import org.springframework.beans.TypeMismatchException;
-import org.springframework.context.MessageSourceResolvable;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.validation.method.ParameterValidationResult;
-import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.method.annotation.HandlerMethodValidationException;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
- * Every failure as an RFC 9457 problem detail, the same shape api-service answers: 400s name the
- * rejected fields in an {@code errors} array of {@code {field, message}}.
+ * push-service's problem details: the shared mapping (common's {@link ProblemDetailsExceptionHandler},
+ * the same shape api-service answers) plus the failures of this service's storage.
  */
 @RestControllerAdvice
-class ApiExceptionHandler extends ResponseEntityExceptionHandler {
-
-    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<Object> handleApiException(ApiException ex, WebRequest request) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(ex.status(), ex.getMessage());
-        if (ex.field() != null) {
-            problem.setProperty("errors", List.of(new FieldError(ex.field(), ex.getMessage())));
-        }
-        return respond(problem, request);
-    }
+class ApiExceptionHandler extends ProblemDetailsExceptionHandler {
 
     /** Cassandra briefly unavailable: 503 + Retry-After, so clients retry instead of giving up. */
     @ExceptionHandler({AllNodesFailedException.class, DriverTimeoutException.class, QueryConsistencyException.class})
     ResponseEntity<Object> handleStorageUnavailable(DriverException ex, WebRequest request) {
-        log.warn("Cassandra unavailable on {}: {}", path(request), ex.toString());
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "Storage is temporarily unavailable; retry shortly.");
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
-                .body(withInstance(problem, request));
+        return storageUnavailable(ex, request);
     }
 
-    /** The last resort: log it with the stack trace, tell the client nothing internal. */
-    @ExceptionHandler(Exception.class)
-    ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
-        log.error("Unhandled error on {}", path(request), ex);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "An unexpected error occurred; it has been logged.");
-        return respond(problem, request);
-    }
-
+    /**
+     * push-service has always said "has the wrong format" for any unconvertible path variable
+     * (a non-numeric conversation id included); kept so its 400s do not change under clients.
+     */
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<FieldError> errors = ex.getBindingResult().getFieldErrors().stream()
-                .map(e -> new FieldError(e.getField(), e.getDefaultMessage()))
-                .sorted(Comparator.comparing(FieldError::field).thenComparing(FieldError::message))
-                .toList();
-        return badRequest(errors, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        List<FieldError> errors = ex.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream()
-                        .map(MessageSourceResolvable::getDefaultMessage)
-                        .map(message -> new FieldError(parameterName(result), message)))
-                .toList();
-        return badRequest(errors, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
-        String field = ex.getPropertyName() != null ? ex.getPropertyName() : "value";
-        return badRequest(List.of(new FieldError(field, "has the wrong format")), request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        // The parser's message names classes and offsets; the client needs only to know the body is wrong.
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "The request body is missing or is not valid JSON of the expected shape.");
-        return respond(problem, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-            problem.setInstance(URI.create(path(request)));
-        }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
-    }
-
-    private ResponseEntity<Object> badRequest(List<FieldError> errors, WebRequest request) {
-        String fields = errors.stream().map(FieldError::field).distinct().collect(Collectors.joining(", "));
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "Invalid request: check " + (fields.isEmpty() ? "the input" : fields) + ".");
-        problem.setProperty("errors", errors);
-        return respond(problem, request);
-    }
-
-    private ResponseEntity<Object> respond(ProblemDetail problem, WebRequest request) {
-        return ResponseEntity.status(problem.getStatus()).body(withInstance(problem, request));
-    }
-
-    private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
-        problem.setInstance(URI.create(path(request)));
-        return problem;
-    }
-
-    private static String parameterName(ParameterValidationResult result) {
-        String name = result.getMethodParameter().getParameterName();
-        return name != null ? name : "parameter";
-    }
-
-    private static String path(WebRequest request) {
-        HttpServletRequest servletRequest = ((NativeWebRequest) request).getNativeRequest(HttpServletRequest.class);
-        return servletRequest != null ? servletRequest.getRequestURI() : "/";
+    protected String typeMismatchMessage(TypeMismatchException ex) {
+        return "has the wrong format";
     }
 }

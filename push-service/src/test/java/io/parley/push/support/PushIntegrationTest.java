@@ -8,6 +8,7 @@ import io.parley.common.events.StoredMessage;
 import io.parley.common.events.Topics;
 import io.parley.push.PushServiceApplication;
 import io.parley.testsupport.RealInfrastructure;
+import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package io.parley.push.web;
+package io.parley.common.security;
 
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,23 +14,39 @@ import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthen
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Problem-detail bodies for the 401 and 403 that Spring Security answers before any controller
- * runs (so {@link ApiExceptionHandler} never sees them). The bearer-token handlers still set the
- * status and the {@code WWW-Authenticate} header RFC 6750 asks for; this adds the body.
+ * runs (so no exception handler ever sees them). The bearer-token handlers still set the status
+ * and the {@code WWW-Authenticate} header RFC 6750 asks for (with the precise OAuth2 error, e.g. an
+ * expired token); this adds the body.
  */
-@Component
-public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+public class SecurityProblemResponses implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+    /** The 401 detail when the request has no {@code Authorization} header. */
+    public static final String MISSING_TOKEN_DETAIL =
+            "Authentication required: send 'Authorization: Bearer <token>' (get one from POST /api/auth/login).";
+    /** The 401 detail when the request has a token that is not accepted. */
+    public static final String INVALID_TOKEN_DETAIL =
+            "The bearer token is invalid or has expired; log in again (POST /api/auth/login).";
 
     private final AuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
     private final AccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();
     private final JsonMapper jsonMapper;
+    private final String missingTokenDetail;
+    private final String invalidTokenDetail;
 
-    ProblemResponses(JsonMapper jsonMapper) {
+    /** With the 401 details api-service and push-service answer. */
+    public SecurityProblemResponses(JsonMapper jsonMapper) {
+        this(jsonMapper, MISSING_TOKEN_DETAIL, INVALID_TOKEN_DETAIL);
+    }
+
+    /** With a service's own 401 details: what a client is told to do differs by who it talks to. */
+    public SecurityProblemResponses(JsonMapper jsonMapper, String missingTokenDetail, String invalidTokenDetail) {
         this.jsonMapper = jsonMapper;
+        this.missingTokenDetail = missingTokenDetail;
+        this.invalidTokenDetail = invalidTokenDetail;
     }
 
     @Override
@@ -38,9 +54,7 @@ public class ProblemResponses implements AuthenticationEntryPoint, AccessDeniedH
             AuthenticationException authException) throws IOException, ServletException {
         bearerEntryPoint.commence(request, response, authException);
         boolean tokenPresent = request.getHeader("Authorization") != null;
-        write(request, response, HttpStatus.UNAUTHORIZED, tokenPresent
-                ? "The bearer token is invalid or has expired; log in again (POST /api/auth/login)."
-                : "Authentication required: send 'Authorization: Bearer <token>' (get one from POST /api/auth/login).");
+        write(request, response, HttpStatus.UNAUTHORIZED, tokenPresent ? invalidTokenDetail : missingTokenDetail);
     }
 
     @Override

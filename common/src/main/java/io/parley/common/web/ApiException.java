@@ -1,11 +1,11 @@
-package io.parley.api.web;
+package io.parley.common.web;
 
 import org.springframework.http.HttpStatus;
 
 /**
  * A failure the client caused or must know about, mapped to a problem detail by
- * {@link ApiExceptionHandler}. The message is shown to the client, so it must be useful and must
- * not leak internals.
+ * {@link ProblemDetailsExceptionHandler}. The message is shown to the client, so it must be useful
+ * and must not leak internals. Each service throws only the kinds its endpoints can answer.
  */
 public class ApiException extends RuntimeException {
 

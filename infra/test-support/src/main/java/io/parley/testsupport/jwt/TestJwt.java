@@ -1,4 +1,4 @@
-package io.parley.push.support;
+package io.parley.testsupport.jwt;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -22,7 +22,10 @@ import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 /**
  * Tests trust a key pair generated here instead of api-service's JWKS: this configuration's
  * decoder replaces the one Boot would build from {@code jwk-set-uri}, and {@link #token} mints
- * RS256 tokens the way api-service does ({@code sub} = user id, issuer parley).
+ * RS256 tokens the way api-service does ({@code sub} = user id, issuer parley). Shared by the
+ * services that take api-service's tokens (chat-service, push-service), so their tests mint the
+ * same tokens; the Spring Security and Boot test classes it needs come from those services' own
+ * test dependencies (optional here, so infra/local-run does not get them).
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestJwt {
@@ -38,6 +41,14 @@ public class TestJwt {
     /** A valid one-hour token for the user. */
     public static String token(long userId) {
         return sign(KEYS, userId);
+    }
+
+    /**
+     * The trusted public key as a JWKS document, for a service started as a separate process
+     * (its {@code jwk-set-uri} points at a test HTTP server serving this).
+     */
+    public static String jwks() {
+        return new JWKSet(new RSAKey.Builder((RSAPublicKey) KEYS.getPublic()).keyID("test").build()).toString();
     }
 
     /** A well-formed token signed by a key the server does not trust. */
