@@ -10,10 +10,11 @@ import org.springframework.kafka.listener.MessageListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Live delivery (docs/design.md step 6): one {@link MessageDelivery} from this node's topic
- * becomes a {@code message} frame on every local session of the recipient (for the sender, the
- * sending session too: the ack did not carry the seq). Sessions that went away meanwhile are simply skipped:
- * live delivery is best effort, sync is the durable path.
+ * Live delivery (docs/design.md step 6): one {@link MessageDelivery} from this node's topic names
+ * the recipients this node serves, and becomes a {@code message} frame on every local session of
+ * each (for the sender, the sending session too: the ack did not carry the seq). The frame is
+ * encoded once per record however many sessions get it. Sessions that went away meanwhile are
+ * simply skipped: live delivery is best effort, sync is the durable path.
  */
 @Component
 class NodeDeliveries implements MessageListener<String, MessageDelivery> {
@@ -31,12 +32,14 @@ class NodeDeliveries implements MessageListener<String, MessageDelivery> {
             return;
         }
         ServerFrame frame = null;
-        for (ChatSession session : sessions.sessionsOf(delivery.recipientId())) {
-            if (frame == null) {
-                frame = new ServerFrame.Message(WireMessages.of(delivery.message()));
+        for (long recipient : delivery.recipientIds()) {
+            for (ChatSession session : sessions.sessionsOf(recipient)) {
+                if (frame == null) {
+                    frame = new ServerFrame.Message(WireMessages.of(delivery.message()));
+                }
+                // Queued on the session's lane: a slow client never holds up this consumer.
+                session.deliver(frame);
             }
-            // Queued on the session's lane: a slow client never holds up this consumer.
-            session.deliver(frame);
         }
     }
 }

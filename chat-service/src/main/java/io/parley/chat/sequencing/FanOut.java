@@ -1,12 +1,13 @@
 package io.parley.chat.sequencing;
 
-import io.parley.chat.conversation.Conversations;
 import io.parley.chat.delivery.MemberSessions;
 import io.parley.common.events.MessageDelivery;
 import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.StoredMessage;
 import io.parley.common.events.Topics;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,47 +20,58 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Routes a persisted message to where its recipients are (docs/design.md, step 5): one
- * {@link MessageDelivery} per (member, node holding a session of that member) on that node's topic,
- * and an {@link OfflineNotificationRequested} for every member other than the sender that has no
- * session at all. Both are keyed by recipient, so each recipient's records stay in order.
- * The sender is a member like the others: all its sessions get the message, the one that sent it
- * included, since that is how the sending device learns the message's seq.
+ * Routes persisted messages to where their recipients are (docs/design.md, step 5): for each
+ * message, one {@link MessageDelivery} per chat node holding sessions of its recipients, naming
+ * those recipients, on that node's topic keyed by conversation (so a node gets a conversation's
+ * messages in seq order); and an {@link OfflineNotificationRequested} for every recipient other
+ * than the sender that has no session at all, keyed by recipient. The sender is a recipient like
+ * the others: all its sessions get the message, the one that sent it included, since that is how
+ * the sending device learns the message's seq.
  *
- * <p>The cost is one {@code user_sessions} read per member, never anything proportional to the
- * number of users or nodes in the system.
+ * <p>Works on a whole poll: each distinct recipient's sessions are looked up once, whatever the
+ * number of its messages in the poll, and every record is sent before the one wait for the
+ * broker's acks. The cost is one {@code user_sessions} read per distinct recipient of the poll,
+ * never anything proportional to the number of users or nodes in the system.
  */
 @Component
 class FanOut {
 
-    private final Conversations conversations;
     private final MemberSessions memberSessions;
     private final KafkaTemplate<String, Object> kafka;
     private final SequencerSettings settings;
 
-    FanOut(Conversations conversations, MemberSessions memberSessions, KafkaTemplate<String, Object> kafka,
-           SequencerSettings settings) {
-        this.conversations = conversations;
+    FanOut(MemberSessions memberSessions, KafkaTemplate<String, Object> kafka, SequencerSettings settings) {
         this.memberSessions = memberSessions;
         this.kafka = kafka;
         this.settings = settings;
     }
 
+    /** A persisted message and who gets it (its conversation's members as of its seq). */
+    record Routed(StoredMessage message, Set<Long> recipients) {
+    }
+
     /**
-     * Publishes the deliveries and notifications of one message and returns once Kafka has
-     * acknowledged every one of them (acks=all), so the caller may commit the record's offset.
+     * Publishes the deliveries and notifications of the messages (given in seq order within each
+     * conversation) and returns once Kafka has acknowledged every one of them (acks=all), so the
+     * caller may commit the poll's offsets.
      */
-    void route(StoredMessage message) throws InterruptedException, ExecutionException, TimeoutException {
-        Map<Long, Set<String>> nodesByMember = memberSessions.nodesOf(recipients(message));
+    void route(List<Routed> messages) throws InterruptedException, ExecutionException, TimeoutException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Set<Long> everyone = new LinkedHashSet<>();
+        messages.forEach(m -> everyone.addAll(m.recipients()));
+        Map<Long, Set<String>> nodesByUser = memberSessions.nodesOf(everyone);
         List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (Route route : plan(message.senderId(), nodesByMember)) {
-            String key = Long.toString(route.recipientId());
-            if (route.nodeId() == null) {
-                sends.add(kafka.send(Topics.NOTIFICATIONS_OFFLINE, key,
-                        new OfflineNotificationRequested(route.recipientId(), message)));
-            } else {
-                sends.add(kafka.send(Topics.nodeDeliveries(route.nodeId()), key,
-                        new MessageDelivery(route.recipientId(), message)));
+        for (Routed routed : messages) {
+            StoredMessage message = routed.message();
+            Plan plan = plan(message.senderId(), routed.recipients(), nodesByUser);
+            String conversationKey = Long.toString(message.conversationId());
+            plan.recipientsByNode().forEach((node, recipients) -> sends.add(kafka.send(
+                    Topics.nodeDeliveries(node), conversationKey, new MessageDelivery(recipients, message))));
+            for (long offline : plan.offline()) {
+                sends.add(kafka.send(Topics.NOTIFICATIONS_OFFLINE, Long.toString(offline),
+                        new OfflineNotificationRequested(offline, message)));
             }
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
@@ -67,39 +79,26 @@ class FanOut {
     }
 
     /**
-     * Who gets this message: the members as of its seq. Read uncached, after the sequencer applied
-     * every change of earlier seqs (and this one's), so a removed member gets nothing after its
-     * removal. The users a removal removes still get the removal itself, so their devices learn of it.
+     * What to publish for one message: per node, the recipients with sessions there; and the
+     * recipients without any session except the sender, who wrote the message and needs no push.
      */
-    private Set<Long> recipients(StoredMessage message) {
-        Set<Long> members = conversations.currentMembers(message.conversationId());
-        if (message.hasSystemEvent() && message.system().removesMembers()) {
-            Set<Long> withRemoved = new LinkedHashSet<>(members);
-            withRemoved.addAll(message.system().targetIds());
-            return withRemoved;
-        }
-        return members;
-    }
-
-    /**
-     * What to publish: a delivery per (member, node), and a notification (node {@code null}) for
-     * every member without sessions except the sender, who wrote the message and needs no push.
-     */
-    static List<Route> plan(long senderId, Map<Long, Set<String>> nodesByMember) {
-        List<Route> routes = new ArrayList<>();
-        nodesByMember.forEach((member, nodes) -> {
+    static Plan plan(long senderId, Collection<Long> recipients, Map<Long, Set<String>> nodesByUser) {
+        Map<String, List<Long>> byNode = new LinkedHashMap<>();
+        List<Long> offline = new ArrayList<>();
+        for (long recipient : recipients) {
+            Set<String> nodes = nodesByUser.getOrDefault(recipient, Set.of());
             if (nodes.isEmpty()) {
-                if (member != senderId) {
-                    routes.add(new Route(member, null));
+                if (recipient != senderId) {
+                    offline.add(recipient);
                 }
             } else {
-                nodes.forEach(node -> routes.add(new Route(member, node)));
+                nodes.forEach(node -> byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(recipient));
             }
-        });
-        return routes;
+        }
+        return new Plan(byNode, offline);
     }
 
-    /** One record to publish: a delivery to {@code nodeId}, or an offline notification when it is null. */
-    record Route(long recipientId, String nodeId) {
+    /** The records of one message: a delivery per node naming its recipients, and who gets a push. */
+    record Plan(Map<String, List<Long>> recipientsByNode, List<Long> offline) {
     }
 }

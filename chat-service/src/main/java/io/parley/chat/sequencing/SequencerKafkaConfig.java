@@ -1,11 +1,19 @@
 package io.parley.chat.sequencing;
 
-import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.Topics;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,16 +24,17 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import org.springframework.kafka.listener.RetryListener;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The sequencer's Kafka wiring: its own consumer factory (JSON of {@link MessageSubmitted}, no type
- * headers), per-record offset commits after success, and an error handler that retries a failing
- * record until it succeeds instead of skipping it. Also declares the two topics the sequencer
+ * The sequencer's Kafka wiring: its own consumer factory (raw bytes: {@link SequencerInput} reads
+ * them, so a record that is not a readable message can be set aside whole), poll-at-a-time
+ * handing with one offset commit per poll after success, and an error handler that retries a
+ * failing poll until it succeeds instead of skipping it. Also declares the topics the sequencer
  * reads and writes (KafkaAdmin creates them if missing; node delivery topics belong to their node).
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,22 +42,36 @@ import org.springframework.util.backoff.ExponentialBackOff;
 class SequencerKafkaConfig {
 
     static final String CONTAINER_FACTORY = "sequencerContainerFactory";
+    static final String WORK_EXECUTOR = "sequencerWork";
 
     private static final Logger log = LoggerFactory.getLogger(SequencerKafkaConfig.class);
 
     @Bean(CONTAINER_FACTORY)
-    ConcurrentKafkaListenerContainerFactory<String, MessageSubmitted> sequencerContainerFactory(
-            KafkaProperties kafkaProperties, SequencerSettings settings) {
-        ConcurrentKafkaListenerContainerFactory<String, MessageSubmitted> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        factory.setConsumerFactory(consumerFactory(kafkaProperties));
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> sequencerContainerFactory(
+            KafkaProperties kafkaProperties, SequencerSettings settings, SequencedMembers members) {
+        ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory(kafkaProperties, settings));
         factory.setConcurrency(settings.concurrency());
-        // Commit each record's offset once its handling returned: sequenced, persisted, routed.
-        factory.getContainerProperties().setAckMode(AckMode.RECORD);
+        factory.setBatchListener(true);
+        // Commit a poll's offsets once its handling returned: sequenced, persisted, routed.
+        factory.getContainerProperties().setAckMode(AckMode.BATCH);
+        factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
+            @Override
+            public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                members.forgetAll();
+            }
+
+            @Override
+            public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+                members.forgetAll();
+            }
+        });
         factory.setCommonErrorHandler(errorHandler(settings));
         return factory;
     }
 
-    private static DefaultKafkaConsumerFactory<String, MessageSubmitted> consumerFactory(KafkaProperties kafkaProperties) {
+    private static DefaultKafkaConsumerFactory<String, byte[]> consumerFactory(KafkaProperties kafkaProperties,
+                                                                               SequencerSettings settings) {
         Map<String, Object> props = new HashMap<>(kafkaProperties.buildConsumerProperties());
         // The deserializers are the instances below; spring.json.* keys meant for property-configured
         // ones would clash with them.
@@ -60,20 +83,17 @@ class SequencerKafkaConfig {
         // This is the durable path of every message: a group that has no offsets yet (first start
         // of the system) must read the topic from its beginning, never skip what is already there.
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // Each record costs a few Cassandra round trips and Kafka acks; a modest batch keeps one
-        // poll's work far below max.poll.interval.ms even when retries slow it down.
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        // The target type is fixed and type headers are ignored (producers do not send them).
-        JacksonJsonDeserializer<MessageSubmitted> json = new JacksonJsonDeserializer<>(MessageSubmitted.class, false);
-        return new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ErrorHandlingDeserializer<>(json));
+        // A poll is one batch: a few Cassandra round trips and one wait for Kafka acks whatever its
+        // size, so a larger poll costs little more time than a small one.
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+        return new DefaultKafkaConsumerFactory<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
-     * Retries a failing record with exponential back-off, without limit: a record that cannot be
+     * Retries a failing poll with exponential back-off, without limit: a message that cannot be
      * sequenced now (Cassandra or Kafka down) must be sequenced later, and skipping it would lose an
-     * acknowledged message. Only a record that can never be read (not JSON of MessageSubmitted;
-     * DeserializationException is not retryable) is logged as an error and passed over, so that it
-     * cannot block every conversation of its partition forever.
+     * acknowledged message. Records that can never be sequenced do not get here: the listener sets
+     * them aside on the dead-letter topic ({@link DeadLetters}).
      */
     private static DefaultErrorHandler errorHandler(SequencerSettings settings) {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
@@ -81,12 +101,36 @@ class SequencerKafkaConfig {
         backOff.setMaxElapsedTime(Long.MAX_VALUE);
         backOff.setMaxAttempts(Long.MAX_VALUE);
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> log.error(
-                "Skipping unreadable record {}-{}@{} (key {}); it is not a MessageSubmitted",
-                record.topic(), record.partition(), record.offset(), record.key(), exception), backOff);
-        handler.setRetryListeners((record, exception, attempt) -> log.warn(
-                "Sequencing {}-{}@{} failed (attempt {}), retrying: {}",
-                record.topic(), record.partition(), record.offset(), attempt, rootMessage(exception)));
+                "Giving up on record {}-{}@{} (key {})", record.topic(), record.partition(), record.offset(),
+                record.key(), exception), backOff);
+        handler.setRetryListeners(new RetryListener() {
+            @Override
+            public void failedDelivery(ConsumerRecord<?, ?> record, Exception exception, int attempt) {
+                log.warn("Sequencing {}-{}@{} failed (attempt {}), retrying: {}",
+                        record.topic(), record.partition(), record.offset(), attempt, rootMessage(exception));
+            }
+
+            @Override
+            public void failedDelivery(ConsumerRecords<?, ?> records, Exception exception, int attempt) {
+                log.warn("Sequencing a poll of {} records failed (attempt {}), retrying: {}",
+                        records.count(), attempt, rootMessage(exception));
+            }
+        });
         return handler;
+    }
+
+    /**
+     * Where a poll's blocking steps run (group changes, member reads, re-reads of replayed
+     * messages), so that the conversations of one poll proceed side by side.
+     */
+    @Bean(name = WORK_EXECUTOR, destroyMethod = "shutdown")
+    ExecutorService sequencerWork(SequencerSettings settings) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(settings.workThreads(), task -> {
+            Thread thread = new Thread(task, "sequencer-work-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     private static String rootMessage(Throwable exception) {
@@ -100,6 +144,14 @@ class SequencerKafkaConfig {
     @Bean
     NewTopic messagesSubmittedTopic(SequencerSettings settings) {
         return TopicBuilder.name(Topics.MESSAGES_SUBMITTED)
+                .partitions(settings.topicPartitions())
+                .replicas(settings.topicReplicas())
+                .build();
+    }
+
+    @Bean
+    NewTopic messagesDeadLetterTopic(SequencerSettings settings) {
+        return TopicBuilder.name(Topics.MESSAGES_DEAD_LETTER)
                 .partitions(settings.topicPartitions())
                 .replicas(settings.topicReplicas())
                 .build();

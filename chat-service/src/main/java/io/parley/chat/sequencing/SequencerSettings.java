@@ -8,7 +8,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Settings of the sequencer ({@code parley.chat.sequencer.*}).
  *
  * @param concurrency       consumer threads on this node; each owns some partitions of
- *                          {@code parley.messages.submitted}, so more than its partition count is useless
+ *                          {@code parley.messages.submitted} (more than its partition count is useless)
+ *                          and handles a poll of them at a time, every conversation of the poll at once
+ * @param maxPollRecords    records handed over in one poll: the batch whose claims, writes and fan-out
+ *                          are issued together and whose offsets are committed once
+ * @param workThreads       threads shared by this node's consumer threads for a poll's blocking steps
+ *                          (group changes, member reads): conversations of a poll proceed side by side
  * @param topicPartitions   partitions of {@code parley.messages.submitted} when this node creates it:
  *                          the most sequencer threads the whole cluster can use. Conversations are
  *                          spread over them by key; it cannot shrink later, and growing it moves
@@ -20,15 +25,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("parley.chat.sequencer")
 public record SequencerSettings(
-        @DefaultValue("1") int concurrency,
+        @DefaultValue("2") int concurrency,
+        @DefaultValue("500") int maxPollRecords,
+        @DefaultValue("8") int workThreads,
         @DefaultValue("16") int topicPartitions,
         @DefaultValue("1") short topicReplicas,
         @DefaultValue("10s") Duration retryMaxInterval,
         @DefaultValue("60s") Duration fanOutTimeout) {
 
     public SequencerSettings {
-        if (concurrency < 1 || topicPartitions < 1 || topicReplicas < 1) {
-            throw new IllegalArgumentException("parley.chat.sequencer concurrency, topic-partitions and topic-replicas must be positive");
+        if (concurrency < 1 || maxPollRecords < 1 || workThreads < 1 || topicPartitions < 1 || topicReplicas < 1) {
+            throw new IllegalArgumentException("parley.chat.sequencer concurrency, max-poll-records, work-threads, "
+                    + "topic-partitions and topic-replicas must be positive");
         }
         if (retryMaxInterval.isNegative() || retryMaxInterval.compareTo(Duration.ofMinutes(4)) > 0) {
             // The back-off sleeps on the consumer thread; past max.poll.interval.ms (5 min) the

@@ -1,6 +1,7 @@
 package io.parley.chat.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -9,7 +10,9 @@ import io.parley.common.events.StoredMessage;
 import io.parley.common.events.SystemEvent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -63,13 +66,48 @@ public class MessageStore {
                 WHERE conversation_id = ? AND bucket = ? AND seq = ?""".formatted(COLUMNS));
     }
 
-    /**
-     * Writes the message, then the conversation's activity and the sender's marks, then its
-     * position. The order makes a {@code message_positions} row proof that everything else exists,
-     * so a replayed record that finds its position need not (and must not) write again: the first
-     * stored content of a message is the one that stays. Completes when Cassandra has acknowledged all.
-     */
+    /** {@link #saveAll} of one message. */
     public CompletableFuture<Void> save(StoredMessage message) {
+        return saveAll(List.of(message));
+    }
+
+    /**
+     * Writes the messages (of any conversations, each with its claimed seq), the conversations'
+     * activity and the senders' marks, all at once; then, once every one of those is
+     * acknowledged, the messages' positions. The order makes a {@code message_positions} row proof
+     * that everything else exists, so a replayed record that finds its position need not (and must
+     * not) write again: the first stored content of a message is the one that stays.
+     *
+     * <p>Activity and marks are written once per conversation (and sender) with the batch's highest
+     * seq: they are {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same batch would
+     * lose to it anyway. Completes when Cassandra has acknowledged all.
+     */
+    public CompletableFuture<Void> saveAll(List<StoredMessage> messages) {
+        if (messages.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Map<Long, StoredMessage> newestByConversation = new HashMap<>();
+        Map<List<Long>, Long> newestSeqBySender = new HashMap<>();
+        List<CompletableFuture<?>> rows = new ArrayList<>();
+        for (StoredMessage message : messages) {
+            rows.add(session.executeAsync(messageRow(message)).toCompletableFuture());
+            newestByConversation.merge(message.conversationId(), message,
+                    (a, b) -> a.seq() >= b.seq() ? a : b);
+            newestSeqBySender.merge(List.of(message.conversationId(), message.senderId()), message.seq(), Math::max);
+        }
+        newestByConversation.values().forEach(newest -> rows.add(session.executeAsync(raiseActivity.bind(
+                newest.seq(), newest.seq(), Instant.ofEpochMilli(newest.sentAt()), newest.conversationId()))
+                .toCompletableFuture()));
+        newestSeqBySender.forEach((conversationAndSender, seq) -> rows.add(session.executeAsync(raiseSenderMarks.bind(
+                seq, seq, seq, conversationAndSender.get(0), conversationAndSender.get(1))).toCompletableFuture()));
+        return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenCompose(written ->
+                CompletableFuture.allOf(messages.stream()
+                        .map(message -> session.executeAsync(insertPosition.bind(
+                                message.messageId(), message.conversationId(), message.seq())).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new)));
+    }
+
+    private BoundStatement messageRow(StoredMessage message) {
         BoundStatementBuilder row = insertMessage.boundStatementBuilder()
                 .setLong("conversation_id", message.conversationId())
                 .setLong("bucket", MessageBuckets.bucketOf(message.seq()))
@@ -98,16 +136,7 @@ public class MessageStore {
                 row.setString("system_role", event.role());
             }
         }
-        long seq = message.seq();
-        return session.executeAsync(row.build())
-                .thenCompose(written -> session.executeAsync(raiseActivity.bind(
-                        seq, seq, Instant.ofEpochMilli(message.sentAt()), message.conversationId())))
-                .thenCompose(written -> session.executeAsync(raiseSenderMarks.bind(
-                        seq, seq, seq, message.conversationId(), message.senderId())))
-                .thenCompose(written -> session.executeAsync(insertPosition.bind(
-                        message.messageId(), message.conversationId(), message.seq())))
-                .<Void>thenApply(written -> null)
-                .toCompletableFuture();
+        return row.build();
     }
 
     /** The stored message at a seq, if its row exists. */

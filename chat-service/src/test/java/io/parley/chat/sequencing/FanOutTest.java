@@ -2,8 +2,7 @@ package io.parley.chat.sequencing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parley.chat.sequencing.FanOut.Route;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -13,26 +12,40 @@ class FanOutTest {
     private static final long SENDER = 1;
 
     @Test
-    void onlineMemberGetsOneDeliveryPerNodeAndNoNotification() {
-        Map<Long, Set<String>> nodes = new LinkedHashMap<>();
-        nodes.put(2L, Set.of("node-a", "node-b"));
+    void oneRecordPerNodeNamesEveryRecipientThatNodeServes() {
+        Map<Long, Set<String>> nodes = Map.of(
+                2L, Set.of("node-a", "node-b"),
+                3L, Set.of("node-a"),
+                4L, Set.of("node-b"));
 
-        assertThat(FanOut.plan(SENDER, nodes))
-                .containsExactlyInAnyOrder(new Route(2, "node-a"), new Route(2, "node-b"));
+        FanOut.Plan plan = FanOut.plan(SENDER, List.of(2L, 3L, 4L), nodes);
+
+        assertThat(plan.recipientsByNode()).containsOnlyKeys("node-a", "node-b");
+        assertThat(plan.recipientsByNode().get("node-a")).containsExactly(2L, 3L);
+        assertThat(plan.recipientsByNode().get("node-b")).containsExactly(2L, 4L);
+        assertThat(plan.offline()).isEmpty();
     }
 
     @Test
     void offlineMemberGetsExactlyOneNotification() {
-        assertThat(FanOut.plan(SENDER, Map.of(3L, Set.of()))).containsExactly(new Route(3, null));
+        FanOut.Plan plan = FanOut.plan(SENDER, List.of(3L), Map.of(3L, Set.of()));
+
+        assertThat(plan.recipientsByNode()).isEmpty();
+        assertThat(plan.offline()).containsExactly(3L);
     }
 
     @Test
     void senderWithoutOtherSessionsGetsNeitherDeliveryNorNotification() {
-        assertThat(FanOut.plan(SENDER, Map.of(SENDER, Set.of()))).isEmpty();
+        FanOut.Plan plan = FanOut.plan(SENDER, List.of(SENDER), Map.of());
+
+        assertThat(plan.recipientsByNode()).isEmpty();
+        assertThat(plan.offline()).isEmpty();
     }
 
     @Test
     void sendersOtherDevicesAreDeliveredTo() {
-        assertThat(FanOut.plan(SENDER, Map.of(SENDER, Set.of("node-b")))).containsExactly(new Route(SENDER, "node-b"));
+        FanOut.Plan plan = FanOut.plan(SENDER, List.of(SENDER), Map.of(SENDER, Set.of("node-b")));
+
+        assertThat(plan.recipientsByNode()).containsExactly(Map.entry("node-b", List.of(SENDER)));
     }
 }

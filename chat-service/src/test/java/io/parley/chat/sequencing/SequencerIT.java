@@ -81,7 +81,8 @@ class SequencerIT {
     @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
     @EnableConfigurationProperties(ChatSettings.class)
     @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class, MemberSessions.class,
-            Sequencer.class, FanOut.class, SequencerListener.class, SequencerKafkaConfig.class})
+            Sequencer.class, FanOut.class, SequencerListener.class, SequencerKafkaConfig.class, SequencedMembers.class,
+            DeadLetters.class})
     static class Context {
 
         @Bean
@@ -199,6 +200,47 @@ class SequencerIT {
     }
 
     @Test
+    void recordsThatCanNeverBeStoredAreSetAsideAndTheConversationsBehindThemKeepFlowing() throws Exception {
+        long sender = randomId();
+        long conversation = conversation(sender, randomId());
+        MessageSubmitted before = submitted(conversation, sender, "before");
+        MessageSubmitted after = submitted(conversation, sender, "after");
+        long poisonId = randomId();
+        // What a client could once get acked: text with an unpaired UTF-16 surrogate, which
+        // Cassandra's text codec refuses on every attempt. And bytes that are no message at all.
+        String unpairedSurrogate = """
+                {"messageId":%d,"conversationId":%d,"senderId":%d,"senderSessionId":"origin",\
+                "clientMessageId":"c-poison","text":"bad \\udc00 text","sentAt":1}""".formatted(poisonId, conversation, sender);
+        String notJson = "{not json";
+        String key = Long.toString(conversation);
+
+        publish(before);
+        publishRaw(key, unpairedSurrogate);
+        publishRaw(key, notJson);
+        publish(after);
+
+        // Same key, so the same partition: "after" is sequenced only if the partition moved past both.
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 2);
+        assertThat(storedRows(conversation)).extracting(row -> row.getLong("message_id"))
+                .containsExactly(before.messageId(), after.messageId());
+        assertThat(claimCount(conversation)).isEqualTo(2); // no seq was claimed for the poison: no hole
+        assertThat(sync.sync(sender, Map.of(), 10).messages()).extracting(StoredMessage::text)
+                .containsExactly("before", "after");
+
+        List<ConsumerRecord<String, String>> deadLetters = readRawUntil(Topics.MESSAGES_DEAD_LETTER,
+                r -> r.value().equals(notJson));
+        assertThat(deadLetters).filteredOn(r -> r.value().equals(unpairedSurrogate)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.key()).isEqualTo(key);
+                    assertThat(new String(r.headers().lastHeader("kafka_dlt-original-topic").value()))
+                            .isEqualTo(Topics.MESSAGES_SUBMITTED);
+                    assertThat(new String(r.headers().lastHeader("kafka_dlt-exception-message").value()))
+                            .contains("text is not valid Unicode");
+                });
+        assertThat(deadLetters).filteredOn(r -> r.value().equals(notJson)).hasSize(1);
+    }
+
+    @Test
     void sequencersRacingOnOneConversationNeverShareOrSkipASeq() {
         // What happens when a zombie consumer still works on a partition the group gave to another
         // node: several sequencers claim seqs of one conversation at once.
@@ -274,14 +316,16 @@ class SequencerIT {
         List<OfflineNotificationRequested> notifications = readUntil(Topics.NOTIFICATIONS_OFFLINE,
                 OfflineNotificationRequested.class, n -> n.message().messageId() == marker.messageId());
 
-        // The sender is routed to like any member: node X for the sending device (that is how it
-        // learns the seq), node Y for its other device.
-        assertThat(recipientsOf(onX, message)).containsExactlyInAnyOrder(online, sender);
-        assertThat(recipientsOf(onY, message)).containsExactlyInAnyOrder(online, sender);
-        MessageDelivery delivery = onX.stream().filter(d -> d.message().messageId() == message.messageId()
-                && d.recipientId() == online).findFirst().orElseThrow();
-        assertThat(delivery.message()).isEqualTo(new StoredMessage(message.messageId(), conversation, 1, sender,
-                message.clientMessageId(), "hello", message.sentAt()));
+        // One record per (message, node) naming the recipients there. The sender is routed to like
+        // any member: node X for the sending device (that is how it learns the seq), node Y for its
+        // other device.
+        assertThat(recordsOf(onX, message)).singleElement().satisfies(delivery -> {
+            assertThat(delivery.recipientIds()).containsExactlyInAnyOrder(online, sender);
+            assertThat(delivery.message()).isEqualTo(new StoredMessage(message.messageId(), conversation, 1, sender,
+                    message.clientMessageId(), "hello", message.sentAt()));
+        });
+        assertThat(recordsOf(onY, message)).singleElement()
+                .satisfies(delivery -> assertThat(delivery.recipientIds()).containsExactlyInAnyOrder(online, sender));
 
         List<Long> notified = notifications.stream()
                 .filter(n -> n.message().messageId() == message.messageId())
@@ -320,6 +364,34 @@ class SequencerIT {
                 System.currentTimeMillis());
     }
 
+    private void publishRaw(String key, String json) throws Exception {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(Topics.MESSAGES_SUBMITTED, key, json)).get();
+        }
+    }
+
+    /** Every record of a topic from its beginning up to the first one matching {@code marker}. */
+    private static List<ConsumerRecord<String, String>> readRawUntil(String topic,
+                                                                  Predicate<ConsumerRecord<String, String>> marker) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            await().atMost(PATIENCE).until(() -> !consumer.partitionsFor(topic).isEmpty());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(PATIENCE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.stream().anyMatch(marker);
+            });
+        }
+        return records;
+    }
+
     private void publish(MessageSubmitted message) throws Exception {
         kafka.send(Topics.MESSAGES_SUBMITTED, Long.toString(message.conversationId()), message).get();
     }
@@ -345,13 +417,13 @@ class SequencerIT {
         }
     }
 
-    /** Writes one record (for nobody: recipient 0) to every partition of each topic and waits for the acks. */
+    /** Writes one record (for nobody: no recipients) to every partition of each topic and waits for the acks. */
     private static void warmUp(String... topics) throws Exception {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.kafka().bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        MessageDelivery nobody = new MessageDelivery(0, new StoredMessage(0, 0, 0, 0, "warm-up", "", 0));
+        MessageDelivery nobody = new MessageDelivery(List.of(), new StoredMessage(0, 0, 0, 0, "warm-up", "", 0));
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new JacksonJsonSerializer<>().noTypeInfo())) {
             for (String topic : topics) {
@@ -398,6 +470,9 @@ class SequencerIT {
             consumer.seekToBeginning(partitions);
             await().atMost(PATIENCE).until(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (!record.key().equals(Long.toString(conversation))) {
+                        continue; // other tests' records, the poison test's unreadable ones among them
+                    }
                     MessageSubmitted message = JSON.readValue(record.value(), MessageSubmitted.class);
                     if (message.conversationId() == conversation) {
                         ids.add(message.messageId());
@@ -438,8 +513,7 @@ class SequencerIT {
         return values;
     }
 
-    private static List<Long> recipientsOf(List<MessageDelivery> deliveries, MessageSubmitted message) {
-        return deliveries.stream().filter(d -> d.message().messageId() == message.messageId())
-                .map(MessageDelivery::recipientId).toList();
+    private static List<MessageDelivery> recordsOf(List<MessageDelivery> deliveries, MessageSubmitted message) {
+        return deliveries.stream().filter(d -> d.message().messageId() == message.messageId()).toList();
     }
 }

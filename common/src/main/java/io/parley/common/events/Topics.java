@@ -13,11 +13,19 @@ public final class Topics {
     /** {@link OfflineNotificationRequested}, keyed by recipient user id; consumed by push-service. */
     public static final String NOTIFICATIONS_OFFLINE = "parley.notifications.offline";
 
+    /**
+     * Records of {@link #MESSAGES_SUBMITTED} that can never be sequenced (not JSON of a
+     * {@code MessageSubmitted}, or holding what the store cannot take), set aside whole (key,
+     * value bytes, headers plus where they came from and why) so that the conversations behind
+     * them keep flowing. Nothing reads it automatically: an operator inspects it.
+     */
+    public static final String MESSAGES_DEAD_LETTER = "parley.messages.submitted.dlt";
+
     private static final String NODE_DELIVERIES_PREFIX = "parley.deliveries.node.";
 
     /**
-     * {@link MessageDelivery} records for the sessions one chat node holds, keyed by recipient
-     * user id. A topic per chat node (nodes are few), never a topic per user (users are millions):
+     * {@link MessageDelivery} records for the sessions one chat node holds, keyed by conversation
+     * id. A topic per chat node (nodes are few), never a topic per user (users are millions):
      * each node reads only what its own sessions need.
      */
     public static String nodeDeliveries(String nodeId) {
