@@ -10,6 +10,8 @@ import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -26,12 +28,20 @@ import org.springframework.stereotype.Component;
 public class Conversations {
 
     static final String DIRECT = "direct";
+    /** Bounds the pair cache (a few hundred bytes an entry); a dropped pair costs two reads once. */
+    static final int MAX_KNOWN_DIRECT = 200_000;
 
     private final CqlSession session;
     private final IdGenerator ids;
     private final Clock clock;
     private final long cacheTtlMillis;
     private final ConcurrentHashMap<Long, CachedMembers> membersCache = new ConcurrentHashMap<>();
+    /**
+     * 1:1 conversations by (low, high) user pair, once their rows are known to be written. A pair's
+     * conversation never changes and neither do its members, so this never goes stale; it saves the
+     * two reads (recipient exists, pair lookup) every 1:1 send used to make.
+     */
+    private final ConcurrentHashMap<List<Long>, Long> directByPair = new ConcurrentHashMap<>();
 
     private final PreparedStatement selectMembers;
     private final PreparedStatement selectMember;
@@ -120,6 +130,12 @@ public class Conversations {
         return session.execute(selectUser.bind(userId)).one() != null;
     }
 
+    /** The 1:1 conversation of two users if this node already found or created it. */
+    public OptionalLong knownDirectConversation(long userA, long userB) {
+        Long known = directByPair.get(List.of(Math.min(userA, userB), Math.max(userA, userB)));
+        return known == null ? OptionalLong.empty() : OptionalLong.of(known);
+    }
+
     /**
      * Finds or creates the 1:1 conversation of two users. The pair is claimed in
      * {@code direct_conversations} with IF NOT EXISTS, so when two nodes race for a first message
@@ -147,6 +163,10 @@ public class Conversations {
         if (!members.contains(low) || !members.contains(high)) {
             writeDirectRows(conversationId, low, high);
         }
+        if (directByPair.size() >= MAX_KNOWN_DIRECT) {
+            directByPair.clear();
+        }
+        directByPair.put(List.of(low, high), conversationId);
         return conversationId;
     }
 

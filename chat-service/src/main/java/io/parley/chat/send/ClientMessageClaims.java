@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,14 +29,20 @@ class ClientMessageClaims {
                 + " VALUES (?, ?, ?, ?, ?) IF NOT EXISTS");
     }
 
-    Claim claim(long senderId, String clientMessageId, long newMessageId, long conversationId, long now) {
-        Row row = session.execute(claim.bind(senderId, clientMessageId, newMessageId, conversationId,
-                Instant.ofEpochMilli(now))).one();
-        if (row.getBoolean("[applied]")) {
-            return new Claim(newMessageId, conversationId, now, false);
-        }
-        // Not applied: the LWT answers with the existing row, i.e. the first accept's claim.
-        return new Claim(row.getLong("message_id"), row.getLong("conversation_id"),
-                row.getInstant("sent_at").toEpochMilli(), true);
+    /** Claims asynchronously; completes exceptionally when Cassandra fails (nothing was published). */
+    CompletableFuture<Claim> claim(long senderId, String clientMessageId, long newMessageId, long conversationId,
+                                   long now) {
+        return session.executeAsync(claim.bind(senderId, clientMessageId, newMessageId, conversationId,
+                        Instant.ofEpochMilli(now)))
+                .thenApply(result -> {
+                    Row row = result.one();
+                    if (row.getBoolean("[applied]")) {
+                        return new Claim(newMessageId, conversationId, now, false);
+                    }
+                    // Not applied: the LWT answers with the existing row, i.e. the first accept's claim.
+                    return new Claim(row.getLong("message_id"), row.getLong("conversation_id"),
+                            row.getInstant("sent_at").toEpochMilli(), true);
+                })
+                .toCompletableFuture();
     }
 }

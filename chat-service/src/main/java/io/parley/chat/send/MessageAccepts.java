@@ -9,9 +9,9 @@ import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
-import java.util.concurrent.ExecutionException;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +25,8 @@ import org.springframework.stereotype.Service;
  * nothing was published for this attempt (or, for {@code unavailable}, maybe it was: the client
  * retries with the same id and the retry is de-duplicated).
  *
- * <p>Blocking: this runs on a session's worker lane, never on the WebSocket container thread.
+ * <p>The checks block: this runs on a session's worker lane, never on the WebSocket container
+ * thread. The broker's ack is not waited for on the lane (see {@link #accept}).
  */
 @Service
 public class MessageAccepts {
@@ -49,64 +50,94 @@ public class MessageAccepts {
         this.settings = settings;
     }
 
-    /** Answers one send frame with an {@code ack} or an {@code error} frame. */
-    public ServerFrame accept(long senderId, String sessionId, ClientFrame.Send frame) {
+    /**
+     * Answers one send frame with an {@code ack} or an {@code error} frame. The checks run now, on
+     * the caller's thread (the session's lane); the claim and the broker's ack are waited for in
+     * the returned stage. So a session can have several sends in flight, and because {@code order}
+     * hands each record to the producer only after the records of the session's earlier sends,
+     * records of one session reach a conversation's partition (and so its order) in frame order:
+     * the idempotent producer keeps that order across its own retries.
+     */
+    public CompletableFuture<ServerFrame> accept(long senderId, String sessionId, SendOrder order,
+                                                 ClientFrame.Send frame) {
         SendValidation.Result result = SendValidation.validate(frame, settings.maxTextLength());
         if (result instanceof SendValidation.Invalid invalid) {
-            return invalid.error();
+            return CompletableFuture.completedFuture(invalid.error());
         }
         SendValidation.Valid send = (SendValidation.Valid) result;
         try {
-            return acceptValid(senderId, sessionId, send);
+            return acceptValid(senderId, sessionId, order, send);
         } catch (DriverException | IllegalStateException e) {
             // Cassandra unreachable or the id generator lost its lease: nothing was published.
             log.warn("send {} of user {} not accepted: {}", send.clientId(), senderId, e.toString());
-            return unavailable(send.clientId());
+            return CompletableFuture.completedFuture(unavailable(send.clientId()));
         }
     }
 
-    private ServerFrame acceptValid(long senderId, String sessionId, SendValidation.Valid send) {
+    private CompletableFuture<ServerFrame> acceptValid(long senderId, String sessionId, SendOrder order,
+                                                       SendValidation.Valid send) {
         long conversationId;
         if (send.to() != null) {
-            if (send.to() == senderId || !conversations.userExists(send.to())) {
-                return new ServerFrame.Error(SendErrors.UNKNOWN_RECIPIENT, "no such recipient", send.clientId(), "to");
+            if (send.to() == senderId) {
+                return CompletableFuture.completedFuture(unknownRecipient(send));
             }
-            conversationId = conversations.directConversation(senderId, send.to());
+            OptionalLong known = conversations.knownDirectConversation(senderId, send.to());
+            if (known.isPresent()) {
+                conversationId = known.getAsLong();
+            } else if (!conversations.userExists(send.to())) {
+                return CompletableFuture.completedFuture(unknownRecipient(send));
+            } else {
+                conversationId = conversations.directConversation(senderId, send.to());
+            }
         } else {
             conversationId = send.conversationId();
             // Uncached: a member removed from a group must not send once the removal is applied.
             if (!conversations.isMemberNow(conversationId, senderId)) {
-                return new ServerFrame.Error(SendErrors.UNKNOWN_CONVERSATION, "no such conversation",
-                        send.clientId(), "conversationId");
+                return CompletableFuture.completedFuture(new ServerFrame.Error(SendErrors.UNKNOWN_CONVERSATION,
+                        "no such conversation", send.clientId(), "conversationId"));
             }
         }
 
-        ClientMessageClaims.Claim claim = claims.claim(senderId, send.clientId(), ids.nextId(), conversationId,
-                clock.millis());
-        // A retry publishes again with the stored id and time: the first attempt may have died
-        // between its claim and its publish. The sequencer is idempotent by message id.
-        MessageSubmitted submitted = new MessageSubmitted(claim.messageId(), claim.conversationId(), senderId,
-                sessionId, send.clientId(), send.text(), claim.sentAt());
-        if (!publish(submitted)) {
+        // The claim (a Paxos round) overlaps with the next frames' checks and claims; the record
+        // is handed to the producer in frame order all the same (SendOrder).
+        CompletableFuture<ClientMessageClaims.Claim> claim = claims.claim(senderId, send.clientId(), ids.nextId(),
+                conversationId, clock.millis());
+        return order.publishInOrder(claim, claimed -> {
+            // A retry publishes again with the stored id and time: the first attempt may have died
+            // between its claim and its publish. The sequencer is idempotent by message id.
+            MessageSubmitted submitted = new MessageSubmitted(claimed.messageId(), claimed.conversationId(), senderId,
+                    sessionId, send.clientId(), send.text(), claimed.sentAt());
+            ServerFrame ack = new ServerFrame.Ack(send.clientId(), Long.toString(claimed.messageId()),
+                    Long.toString(claimed.conversationId()), claimed.sentAt());
+            return publish(submitted).thenApply(published -> published ? ack : unavailable(send.clientId()));
+        }).exceptionally(failure -> {
+            // The claim failed (Cassandra unreachable): nothing was published.
+            log.warn("send {} of user {} not accepted: {}", send.clientId(), senderId, failure.toString());
             return unavailable(send.clientId());
-        }
-        return new ServerFrame.Ack(send.clientId(), Long.toString(claim.messageId()),
-                Long.toString(claim.conversationId()), claim.sentAt());
+        });
     }
 
-    /** True once the broker acknowledged the record (acks=all); false if it did not in time. */
-    private boolean publish(MessageSubmitted submitted) {
+    private static ServerFrame.Error unknownRecipient(SendValidation.Valid send) {
+        return new ServerFrame.Error(SendErrors.UNKNOWN_RECIPIENT, "no such recipient", send.clientId(), "to");
+    }
+
+    /** Completes with true once the broker acknowledged the record (acks=all); false if it did not in time. */
+    private CompletableFuture<Boolean> publish(MessageSubmitted submitted) {
+        CompletableFuture<?> sent;
         try {
-            kafka.send(Topics.MESSAGES_SUBMITTED, Long.toString(submitted.conversationId()), submitted)
-                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            sent = kafka.send(Topics.MESSAGES_SUBMITTED, Long.toString(submitted.conversationId()), submitted);
+        } catch (KafkaException e) {
             log.warn("publishing message {} failed: {}", submitted.messageId(), e.toString());
-            return false;
+            return CompletableFuture.completedFuture(false);
         }
+        return sent.orTimeout(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .handle((result, failure) -> {
+                    if (failure != null) {
+                        log.warn("publishing message {} failed: {}", submitted.messageId(), failure.toString());
+                        return false;
+                    }
+                    return true;
+                });
     }
 
     private static ServerFrame.Error unavailable(String clientId) {

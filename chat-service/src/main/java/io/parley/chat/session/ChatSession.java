@@ -1,8 +1,11 @@
 package io.parley.chat.session;
 
+import io.parley.chat.send.SendOrder;
 import io.parley.common.protocol.ServerFrame;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -29,6 +32,9 @@ public final class ChatSession {
     private final Lane lane;
     private final FrameCodec codec;
     private final AtomicInteger pendingFrames = new AtomicInteger();
+    private final SendOrder sendOrder = new SendOrder();
+    /** Completes when every answer so far is queued for writing (guarded by this). */
+    private CompletableFuture<Void> answers = CompletableFuture.completedFuture(null);
     /**
      * Per conversation, the highest seq this session has been sent (live or in a sync answer).
      * Fan-out is at least once (a retried Kafka record or a client's re-published send routes the
@@ -57,12 +63,31 @@ public final class ChatSession {
         return userId;
     }
 
+    /** Keeps this session's sends in frame order on their way to Kafka. */
+    SendOrder sendOrder() {
+        return sendOrder;
+    }
+
     /**
-     * Queues a live frame (a delivered message) behind whatever this session is doing. A client
-     * so slow that {@value #MAX_QUEUED_TASKS} frames pile up is disconnected: it will resume by
-     * sync, and it no longer holds memory or threads that other sessions need.
+     * Queues a live frame (a delivered message) behind whatever this session is doing, and behind
+     * every answer still in flight (so the sender's own message never overtakes its {@code ack}).
+     * A client so slow that {@value #MAX_QUEUED_TASKS} frames pile up is disconnected: it will
+     * resume by sync, and it no longer holds memory or threads that other sessions need.
      */
     public void deliver(ServerFrame frame) {
+        synchronized (this) {
+            if (!answers.isDone()) {
+                answers = answers.handle((previous, failure) -> {
+                    queueDelivery(frame);
+                    return null;
+                });
+                return;
+            }
+        }
+        queueDelivery(frame);
+    }
+
+    private void queueDelivery(ServerFrame frame) {
         if (!lane.offer(() -> write(frame), MAX_QUEUED_TASKS)) {
             log.info("session {} of user {} reads too slowly; disconnecting", id, userId);
             close(CloseStatus.SESSION_NOT_RELIABLE);
@@ -85,23 +110,53 @@ public final class ChatSession {
         }
     }
 
-    /** Runs a client frame's handling on the lane unless too many are already pending. */
-    boolean submitFrame(Runnable handling, int maxPending) {
+    /**
+     * Runs a client frame's handling on the lane unless too many are already pending. The handling
+     * may answer later (a send waits for the broker's ack off the lane, so the lane can take up the
+     * next frame meanwhile); answers are written in the order of their frames all the same, and a
+     * frame stays pending until its answer (null: none) is written.
+     */
+    boolean submitFrame(Supplier<? extends CompletionStage<ServerFrame>> handling, int maxPending) {
         if (pendingFrames.incrementAndGet() > maxPending) {
             pendingFrames.decrementAndGet();
             return false;
         }
         boolean queued = lane.offer(() -> {
+            CompletionStage<ServerFrame> answer;
             try {
-                handling.run();
-            } finally {
+                answer = handling.get();
+            } catch (RuntimeException e) {
                 pendingFrames.decrementAndGet();
+                throw e;
             }
+            answerInOrder(answer);
         }, MAX_QUEUED_TASKS);
         if (!queued) {
             pendingFrames.decrementAndGet();
         }
         return queued;
+    }
+
+    /**
+     * Writes the answer (on the lane) once it and every earlier answer are ready. Writes are
+     * always queued on the lane, in the order the answers become writable, which is frame order.
+     */
+    private synchronized void answerInOrder(CompletionStage<ServerFrame> answer) {
+        CompletableFuture<ServerFrame> ready = answer.toCompletableFuture().exceptionally(failure -> {
+            log.error("answering a frame of session {} failed", id, failure);
+            return null;
+        });
+        // handle(): nothing that went wrong before may stop later answers and deliveries.
+        answers = answers.handle((previous, failure) -> null).thenCombine(ready, (previous, frame) -> frame)
+                .thenAccept(frame -> lane.offer(() -> {
+            try {
+                if (frame != null) {
+                    write(frame);
+                }
+            } finally {
+                pendingFrames.decrementAndGet();
+            }
+        }, Integer.MAX_VALUE));
     }
 
     /** Runs a task on this session's lane (session bookkeeping, not client frames). */

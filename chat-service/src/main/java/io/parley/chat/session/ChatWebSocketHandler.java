@@ -11,6 +11,8 @@ import io.parley.common.protocol.ServerFrame;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -144,7 +146,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             // Answered at once, ahead of queued work: a heartbeat must not wait behind slow sends.
             session.write(new ServerFrame.Pong());
         } else if (frame instanceof ClientFrame.Send send) {
-            submit(session, () -> accepts.accept(session.userId(), session.id(), send), send.id());
+            submitAsync(session, () -> accepts.accept(session.userId(), session.id(), session.sendOrder(), send), send.id());
         } else if (frame instanceof ClientFrame.Sync sync) {
             submit(session, () -> syncs.answer(session.userId(), sync), null);
         } else if (frame instanceof ClientFrame.Receipt receipt) {
@@ -163,12 +165,16 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
 
     /** Runs the handling on the session's lane and writes its answer, if it has one (null: none). */
     private void submit(ChatSession session, Supplier<ServerFrame> handling, String ref) {
-        boolean queued = session.submitFrame(() -> {
-            ServerFrame answer = handling.get();
-            if (answer != null) {
-                session.write(answer);
-            }
-        }, settings.maxPendingFrames());
+        submitAsync(session, () -> CompletableFuture.completedFuture(handling.get()), ref);
+    }
+
+    /**
+     * Runs the handling on the session's lane; its answer may come later (a send's broker ack) and
+     * is written in frame order all the same.
+     */
+    private void submitAsync(ChatSession session, Supplier<? extends CompletionStage<ServerFrame>> handling,
+                             String ref) {
+        boolean queued = session.submitFrame(handling, settings.maxPendingFrames());
         if (!queued) {
             session.write(new ServerFrame.Error(SessionErrors.TOO_MANY_REQUESTS,
                     "too many frames in processing; wait for answers, then retry", ref, null));

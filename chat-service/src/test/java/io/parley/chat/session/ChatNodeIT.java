@@ -304,6 +304,71 @@ class ChatNodeIT {
         assertThat(error.has("field") ? error.path("field").asString() : null).isEqualTo(field);
     }
 
+    @Test
+    void oneSessionsPipelinedSendsAreSequencedInFrameOrderAcrossRetries() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        int total = 240;
+        int window = 24; // below max-pending-frames (32): every frame of a window is in flight at once
+        try (WsTestClient aliceWs = WsTestClient.connect(ws(), TestJwt.token(alice));
+             WsTestClient bobWs = WsTestClient.connect(ws(), TestJwt.token(bob))) {
+            Map<String, String> ackedIds = new java.util.HashMap<>();
+            for (int from = 0; from < total; from += window) {
+                List<String> sent = new ArrayList<>();
+                for (int i = from; i < from + window; i++) {
+                    aliceWs.send(send("order-" + i, Long.toString(bob), "m-" + i));
+                    sent.add("order-" + i);
+                }
+                if (from > 0) {
+                    // Retries inside the stream: one of the previous window (acked) and one of this
+                    // window (maybe still in flight). Same id and text, as a client resends them.
+                    int earlier = from - window / 2;
+                    int current = from + 1;
+                    aliceWs.send(send("order-" + earlier, Long.toString(bob), "m-" + earlier));
+                    aliceWs.send(send("order-" + current, Long.toString(bob), "m-" + current));
+                    sent.add("order-" + earlier);
+                    sent.add("order-" + current);
+                }
+                // Answers come in frame order, whatever order the broker acks arrive in.
+                for (String id : sent) {
+                    JsonNode ack = aliceWs.nextIgnoring("ack", java.util.Set.of("message"));
+                    assertThat(ack.path("id").asString()).isEqualTo(id);
+                    String messageId = ack.path("messageId").asString();
+                    assertThat(ackedIds.putIfAbsent(id, messageId)).isIn(null, messageId);
+                }
+            }
+            assertThat(ackedIds).hasSize(total);
+
+            // Bob sees each message once, live, in the order Alice sent them.
+            List<String> seen = new ArrayList<>();
+            long lastSeq = 0;
+            while (seen.size() < total) {
+                JsonNode message = bobWs.next("message").path("message");
+                assertThat(message.path("seq").asLong()).isEqualTo(lastSeq + 1);
+                lastSeq = message.path("seq").asLong();
+                seen.add(message.path("text").asString());
+            }
+            List<String> expected = java.util.stream.IntStream.range(0, total).mapToObj(i -> "m-" + i).toList();
+            assertThat(seen).containsExactlyElementsOf(expected);
+
+            // And the stored order is the same.
+            bobWs.send(Map.of("type", "sync", "cursors", Map.of()));
+            List<String> stored = new ArrayList<>();
+            JsonNode page;
+            do {
+                page = bobWs.next("sync_result");
+                page.path("messages").forEach(m -> stored.add(m.path("text").asString()));
+                if (page.path("more").asBoolean()) {
+                    Map<String, String> cursors = new java.util.HashMap<>();
+                    page.path("messages").forEach(m -> cursors.put(m.path("conversationId").asString(),
+                            Long.toString(m.path("seq").asLong())));
+                    bobWs.send(Map.of("type", "sync", "cursors", cursors));
+                }
+            } while (page.path("more").asBoolean());
+            assertThat(stored).containsExactlyElementsOf(expected);
+        }
+    }
+
     /** Reads parley.messages.submitted from the start until it has {@code count} records of the conversation. */
     private static List<JsonNode> submittedFor(long conversationId, int count) {
         Map<String, Object> config = Map.of(
