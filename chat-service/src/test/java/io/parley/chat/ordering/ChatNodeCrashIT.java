@@ -582,10 +582,17 @@ class ChatNodeCrashIT {
     // --- Cassandra ------------------------------------------------------------------------------
 
     /** The conversation's stored messages, ascending by seq (fewer than 4096: all in bucket 0). */
+    /** Every stored message of the conversation, all buckets (a long stream crosses 4,096 seqs). */
     private static List<Row> storedMessages(long conversation) {
         List<Row> rows = new ArrayList<>();
-        cassandra.execute("SELECT seq, message_id, sender_id, client_message_id FROM messages"
-                + " WHERE conversation_id = ? AND bucket = 0", conversation).forEach(rows::add);
+        for (long bucket = 0; ; bucket++) {
+            List<Row> inBucket = cassandra.execute("SELECT seq, message_id, sender_id, client_message_id FROM messages"
+                    + " WHERE conversation_id = ? AND bucket = ?", conversation, bucket).all();
+            if (inBucket.isEmpty()) {
+                break;
+            }
+            rows.addAll(inBucket);
+        }
         rows.sort(Comparator.comparingLong(r -> r.getLong("seq")));
         return rows;
     }
