@@ -375,8 +375,9 @@ public final class LoadRun {
         void print(String phase) {
             long now = System.nanoTime();
             double secs = Math.max(1e-3, (now - lastNanos) / 1e9);
-            long sent = tracker.sent();
             long delivered = tracker.delivered();
+            long acked = tracker.acked();
+            long sent = tracker.sent(); // read last: never fewer than acked
             Latency.Stats ackIv = tracker.ackLatency().interval();
             Latency.Stats ackAll = tracker.ackLatency().total();
             Latency.Stats delIv = tracker.deliverLatency().interval();
@@ -387,7 +388,7 @@ public final class LoadRun {
             progress(String.format(Locale.ROOT,
                     "%-7s sent %,d (%,.0f/s) acked %,d delivered %,d (%,.0f/s) errors %,d | p99 ack %.1f ms (run %.1f)"
                             + " deliver %.1f ms (run %.1f)%s",
-                    phase, sent, (sent - lastSent) / secs, tracker.acked(), delivered, (delivered - lastDelivered) / secs,
+                    phase, sent, (sent - lastSent) / secs, acked, delivered, (delivered - lastDelivered) / secs,
                     tracker.errors(), ackIv.p99(), ackAll.p99(), delIv.p99(), delAll.p99(), behind));
             lastNanos = now;
             lastSent = sent;
@@ -462,6 +463,10 @@ public final class LoadRun {
                 c.delivered(), c.expectedDeliveries(), c.deliveredInWindow() / seconds, rates.get("targetDeliveryRate")));
         t.append(String.format(Locale.ROOT, " lost %,d   duplicated %,d   out of order: conversation %,d, sender %,d%n",
                 c.lost(), c.duplicated(), c.outOfOrderConversation(), c.outOfOrderSender()));
+        if (c.lost() > 0) {
+            t.append(String.format(Locale.ROOT, " (lost = not arrived when the %d s grace period ended; a backlog that drains"
+                    + " later looks the same: rerun with a longer --grace to tell late from lost)%n", o.grace().toSeconds()));
+        }
         if (c.seqMismatch() + c.misrouted() + c.deliveredAfterError() + c.duplicateAnswers() > 0) {
             t.append(String.format(Locale.ROOT, " ANOMALIES         seq mismatch %d, misrouted %d, delivered after error %d,"
                     + " duplicate answers %d%n", c.seqMismatch(), c.misrouted(), c.deliveredAfterError(), c.duplicateAnswers()));
