@@ -32,6 +32,7 @@ public record LoadOptions(
         int messageSize,
         int concurrency,
         boolean processes,
+        boolean gc,
         Path output) {
 
     /** The scenarios: see {@link #usage()}. */
@@ -105,7 +106,7 @@ public record LoadOptions(
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (name.equals("fresh") || name.equals("no-processes")) {
+            } else if (name.equals("fresh") || name.equals("no-processes") || name.equals("gc")) {
                 value = "true";
             } else if (i + 1 < args.size()) {
                 value = args.get(++i);
@@ -143,6 +144,7 @@ public record LoadOptions(
                 o.integer("size", 100),
                 o.integer("concurrency", 16),
                 !o.bool("no-processes"),
+                o.bool("gc"),
                 Path.of(o.string("output", defaultOutput.toString())));
         o.rejectUnused();
         return options;
@@ -178,6 +180,8 @@ public record LoadOptions(
                   --size CHARS         message text length, 40-4000 [100]
                   --concurrency C      parallel sign-ups, logins and WebSocket handshakes during set-up [16]
                   --no-processes       do not look for local Parley processes (CPU/RSS)
+                  --gc                 idle, local run: a full GC of each chat node (jcmd <pid> GC.run) before
+                                       every RSS sample, so the difference is live memory, not garbage
                   --output FILE        JSON result [.parley/load/<scenario>-<time>.json]
                 Durations: 500ms, 20s, 2m, 1h (a bare number is seconds).
                 """;

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +65,8 @@ public final class LoadRun {
     private final RestClient rest;
     private final ProcessMonitor monitor = ProcessMonitor.system();
     private ProcessMonitor.Result processes;
-    private final List<ChatSession> sessions = new ArrayList<>();
+    /** Every welcomed session, from the moment it is welcomed: the heartbeat timer pings them from then on. */
+    private final Queue<ChatSession> sessions = new ConcurrentLinkedQueue<>();
 
     public LoadRun(LoadOptions options, PrintStream out) {
         this.o = options;
@@ -86,6 +89,13 @@ public final class LoadRun {
             progress("parley load " + json.get("scenario") + " against " + o.gateway() + " (run " + runId + ", users "
                     + o.prefix() + "_u0.." + (o.sessions() - 1) + ")");
             findProcesses();
+            // Heartbeats from the first welcome on: set-up of thousands of sockets can outlast the idle timeout.
+            timer.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                for (ChatSession s : sessions) {
+                    s.heartbeat(now);
+                }
+            }, 1, 1, TimeUnit.SECONDS);
             switch (o.scenario()) {
                 case PAIRS, GROUP -> messaging();
                 case IDLE -> idle();
@@ -147,19 +157,10 @@ public final class LoadRun {
         awaitAll(opened, "WebSocket connect", count);
         List<ChatSession> result = new ArrayList<>();
         opened.forEach(f -> result.add(f.join()));
-        synchronized (sessions) {
-            sessions.addAll(result);
-        }
         Map<String, Integer> byNode = new TreeMap<>();
         result.forEach(s -> byNode.merge(String.valueOf(s.node()), 1, Integer::sum));
         progress(count + " WebSockets welcomed in " + secondsSince(start) + " s, by chat node: " + byNode);
         json.put("sessionsByNode", byNode);
-        timer.scheduleAtFixedRate(() -> {
-            long now = System.nanoTime();
-            for (ChatSession s : result) {
-                s.heartbeat(now);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
         return result;
     }
 
@@ -167,12 +168,18 @@ public final class LoadRun {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= 4; attempt++) {
             inFlight.acquireUninterruptibly();
+            ChatSession s = null;
             try {
                 RestClient.ChatServer server = rest.chatServer(user);
-                ChatSession s = new ChatSession(index, user, server.url(), tracker, wire);
-                return s.open(http, CONNECT_TIMEOUT).join();
+                s = new ChatSession(index, user, server.url(), tracker, wire);
+                s.open(http, CONNECT_TIMEOUT).join();
+                sessions.add(s);
+                return s;
             } catch (RuntimeException e) {
                 last = e;
+                if (s != null) {
+                    s.close();
+                }
             } finally {
                 inFlight.release();
             }
@@ -182,6 +189,15 @@ public final class LoadRun {
     }
 
     private <T> void awaitAll(List<CompletableFuture<T>> futures, String what, int count) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        long next = System.nanoTime() + o.progressInterval().toNanos();
+        while (!all.isDone()) {
+            sleepQuietly(50);
+            if (System.nanoTime() >= next) {
+                progress(what + ": " + futures.stream().filter(CompletableFuture::isDone).count() + " of " + count + " done");
+                next += o.progressInterval().toNanos();
+            }
+        }
         try {
             CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
@@ -512,11 +528,11 @@ public final class LoadRun {
     // --- idle ------------------------------------------------------------------------------------
 
     private void idle() {
-        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> before = sampleAll();
+        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> before = sampleIdle();
         List<ChatSession> all = connect(o.connections());
         progress("settling " + o.settle().toSeconds() + " s before measuring");
         sleepQuietly(o.settle().toMillis());
-        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> settled = sampleAll();
+        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> settled = sampleIdle();
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + o.duration().toNanos();
         long pongsBefore = wire.pongs.sum();
@@ -526,12 +542,13 @@ public final class LoadRun {
             progress(String.format(Locale.ROOT, "idle    %,d of %,d open, pings %,d, pongs %,d, closed by the server %s", open,
                     all.size(), wire.pings.sum(), wire.pongs.sum(), closes()));
         }
-        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> after = sampleAll();
+        Map<ProcessMonitor.Proc, ProcessMonitor.Sample> after = sampleIdle();
         double seconds = (System.nanoTime() - holdStart) / 1e9;
         long open = all.stream().filter(ChatSession::isOpen).count();
 
+        // Per connection means per connection still open: a session the server closed holds nothing there.
         Map<String, Integer> byNode = new TreeMap<>();
-        all.forEach(s -> byNode.merge(String.valueOf(s.node()), 1, Integer::sum));
+        all.stream().filter(ChatSession::isOpen).forEach(s -> byNode.merge(String.valueOf(s.node()), 1, Integer::sum));
         List<Map<String, Object>> chatNodes = new ArrayList<>();
         long totalDelta = 0;
         int measuredConnections = 0;
@@ -541,7 +558,7 @@ public final class LoadRun {
         t.append("----------------------------------------------------------------------------------\n");
         t.append(String.format(Locale.ROOT, " open at the end   %,d of %,d   pings %,d, pongs %,d during the hold   closed by"
                 + " the server %s%n", open, all.size(), wire.pings.sum(), wire.pongs.sum() - pongsBefore, closes()));
-        t.append(String.format(Locale.ROOT, " %-12s %11s %11s %13s %11s %11s%n", "chat node", "sessions", "RSS before",
+        t.append(String.format(Locale.ROOT, " %-12s %11s %11s %13s %11s %11s%n", "chat node", "open conns", "RSS before",
                 "RSS after", "delta", "per conn"));
         for (ProcessMonitor.Proc p : processes.processes()) {
             Integer n = byNode.get(p.name());
@@ -560,7 +577,7 @@ public final class LoadRun {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", p.name());
             m.put("pid", p.pid());
-            m.put("sessions", n);
+            m.put("openSessions", n);
             m.put("rssKbBefore", b.rssKb());
             m.put("rssKbSettled", s == null ? null : s.rssKb());
             m.put("rssKbAfter", a.rssKb());
@@ -577,7 +594,7 @@ public final class LoadRun {
         idle.put("pings", wire.pings.sum());
         idle.put("pongsDuringHold", wire.pongs.sum() - pongsBefore);
         idle.put("unexpectedCloses", closes());
-        idle.put("sessionsByNode", byNode);
+        idle.put("openSessionsByNode", byNode);
         idle.put("chatNodes", chatNodes);
         if (measuredConnections > 0) {
             idle.put("bytesPerConnection", totalDelta * 1024 / measuredConnections);
@@ -596,6 +613,31 @@ public final class LoadRun {
     }
 
     // --- processes -------------------------------------------------------------------------------
+
+    /** An RSS sample for the idle scenario; with {@code --gc}, after a full GC of every chat node. */
+    private Map<ProcessMonitor.Proc, ProcessMonitor.Sample> sampleIdle() {
+        if (o.gc()) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            for (ProcessMonitor.Proc p : processes.processes()) {
+                if (!p.name().startsWith("chat")) {
+                    continue;
+                }
+                try {
+                    Process gc = new ProcessBuilder(jcmd.toString(), Long.toString(p.pid()), "GC.run")
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
+                        gc.destroyForcibly();
+                        progress("jcmd " + p.pid() + " GC.run failed; RSS sampled without it");
+                    }
+                } catch (IOException e) {
+                    progress("cannot run " + jcmd + " (" + e.getMessage() + "); RSS sampled without a GC");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        return sampleAll();
+    }
 
     private Map<ProcessMonitor.Proc, ProcessMonitor.Sample> sampleAll() {
         Map<ProcessMonitor.Proc, ProcessMonitor.Sample> m = new LinkedHashMap<>();
@@ -683,6 +725,7 @@ public final class LoadRun {
             m.put("messageSize", o.messageSize());
         } else {
             m.put("settleSeconds", o.settle().toMillis() / 1000.0);
+            m.put("gcBeforeRss", o.gc());
         }
         m.put("durationSeconds", o.duration().toMillis() / 1000.0);
         return m;

@@ -46,22 +46,32 @@ final class RestClient {
      * @return the user, and whether the account was created now
      */
     Map.Entry<User, Boolean> signUpOrReuse(String username, String password) {
-        Map<String, String> body = new LinkedHashMap<>();
-        body.put("username", username);
-        body.put("password", password);
-        body.put("displayName", "Load " + username);
-        Response created = call("POST", "/api/users", body, null, null);
-        boolean isNew = created.status() == 201;
-        if (!isNew && created.status() != 409) {
-            throw new IllegalStateException("sign-up of " + username + " answered " + created.status() + ": " + created.raw());
+        // Log in first: a rerun reuses every user, and each call costs api-service a bcrypt.
+        Response login = login(username, password);
+        boolean isNew = false;
+        if (login.status() == 401) {
+            Map<String, String> body = new LinkedHashMap<>();
+            body.put("username", username);
+            body.put("password", password);
+            body.put("displayName", "Load " + username);
+            Response created = call("POST", "/api/users", body, null, null);
+            isNew = created.status() == 201;
+            if (!isNew) {
+                throw new IllegalStateException("sign-up of " + username + " answered " + created.status() + ": "
+                        + created.raw() + (created.status() == 409
+                        ? " (the name is taken with another password: use another --prefix, --fresh or --password)" : ""));
+            }
+            login = login(username, password);
         }
-        Response login = call("POST", "/api/auth/login", Map.of("username", username, "password", password), null, null);
         if (login.status() != 200) {
-            throw new IllegalStateException("login of " + username + " answered " + login.status() + ": " + login.raw()
-                    + (isNew ? "" : " (the name was taken: an account from another run with another --password? use --fresh)"));
+            throw new IllegalStateException("login of " + username + " answered " + login.status() + ": " + login.raw());
         }
         User user = new User(username, login.body().get("userId").asString(), login.body().get("accessToken").asString());
         return Map.entry(user, isNew);
+    }
+
+    private Response login(String username, String password) {
+        return call("POST", "/api/auth/login", Map.of("username", username, "password", password), null, null);
     }
 
     /** {@code GET /api/discovery/chat-server}: the chat node this user should connect to. */
