@@ -91,7 +91,7 @@ final class RestClient {
         body.put("name", name);
         body.put("memberIds", ids);
         Response r = call("POST", "/api/groups", body, owner.token(), UUID.randomUUID().toString());
-        if (r.status() != 201 && r.status() != 200) {
+        if (r.status() != 201 && r.status() != 200 && r.status() != 202) {
             throw new IllegalStateException("group creation answered " + r.status() + ": " + r.raw());
         }
         return r.body().get("conversationId").asString();
