@@ -1,7 +1,8 @@
 package io.parley.loadgen;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -261,7 +262,7 @@ final class Tracker {
         long expected = 0;
         long lost = 0;
         long unansweredDelivered = 0;
-        Map<String, List<Sent>> bySender = new LinkedHashMap<>();
+        Map<Conversation, Map<Integer, List<Sent>>> bySender = new IdentityHashMap<>();
         for (Sent s : inSendOrder) {
             synchronized (s) {
                 if (s.ackNanos != 0) {
@@ -271,12 +272,14 @@ final class Tracker {
                     unansweredDelivered += s.delivered;
                 }
             }
-            bySender.computeIfAbsent(System.identityHashCode(s.conversation) + "/" + s.senderSlot,
-                    k -> new ArrayList<>()).add(s);
+            bySender.computeIfAbsent(s.conversation, c -> new HashMap<>())
+                    .computeIfAbsent(s.senderSlot, k -> new ArrayList<>()).add(s);
         }
         long senderOrder = 0;
-        for (List<Sent> sends : bySender.values()) {
-            senderOrder += senderOrderViolations(sends);
+        for (Map<Integer, List<Sent>> senders : bySender.values()) {
+            for (List<Sent> sends : senders.values()) {
+                senderOrder += senderOrderViolations(sends);
+            }
         }
         Map<String, Long> errorCounts = new TreeMap<>();
         errors.forEach((code, n) -> errorCounts.put(code, n.sum()));

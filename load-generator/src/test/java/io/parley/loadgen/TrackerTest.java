@@ -163,6 +163,20 @@ class TrackerTest {
     }
 
     @Test
+    void senderOrderIsPerConversation() {
+        Tracker.Conversation a = new Tracker.Conversation("a", 2);
+        Tracker.Conversation b = new Tracker.Conversation("b", 2);
+        String[] ids = {"a1", "b1", "a2", "b2"};
+        Tracker.Conversation[] convs = {a, b, a, b};
+        long[] seqs = {5, 1, 6, 2}; // the same slot sends into both; each conversation is in order
+        for (int i = 0; i < ids.length; i++) {
+            tracker.register(ids[i], convs[i], 0, i, true);
+            tracker.delivered(ids[i], convs[i], 1, seqs[i], i);
+        }
+        assertThat(tracker.counts().outOfOrderSender()).isZero();
+    }
+
+    @Test
     void senderOrderSkipsMessagesWithoutAKnownSeq() {
         Tracker.Conversation c = new Tracker.Conversation("c", 2);
         Tracker.Sent first = new Tracker.Sent("x", c, 0, 0, true);
