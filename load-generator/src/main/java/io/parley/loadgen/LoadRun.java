@@ -536,6 +536,7 @@ public final class LoadRun {
         long holdStart = System.nanoTime();
         long holdEnd = holdStart + o.duration().toNanos();
         long pongsBefore = wire.pongs.sum();
+        long pingsBefore = wire.pings.sum();
         while (System.nanoTime() < holdEnd) {
             sleepQuietly(Math.min(o.progressInterval().toMillis(), Math.max(1, (holdEnd - System.nanoTime()) / 1_000_000)));
             long open = all.stream().filter(ChatSession::isOpen).count();
@@ -557,7 +558,8 @@ public final class LoadRun {
         t.append(" parley load idle: ").append(describe()).append('\n');
         t.append("----------------------------------------------------------------------------------\n");
         t.append(String.format(Locale.ROOT, " open at the end   %,d of %,d   pings %,d, pongs %,d during the hold   closed by"
-                + " the server %s%n", open, all.size(), wire.pings.sum(), wire.pongs.sum() - pongsBefore, closes()));
+                + " the server %s%n", open, all.size(), wire.pings.sum() - pingsBefore, wire.pongs.sum() - pongsBefore,
+                closes()));
         t.append(String.format(Locale.ROOT, " %-12s %11s %11s %13s %11s %11s%n", "chat node", "open conns", "RSS before",
                 "RSS after", "delta", "per conn"));
         for (ProcessMonitor.Proc p : processes.processes()) {
@@ -591,7 +593,7 @@ public final class LoadRun {
         idle.put("connections", all.size());
         idle.put("openAtEnd", open);
         idle.put("holdSeconds", round(seconds));
-        idle.put("pings", wire.pings.sum());
+        idle.put("pingsDuringHold", wire.pings.sum() - pingsBefore);
         idle.put("pongsDuringHold", wire.pongs.sum() - pongsBefore);
         idle.put("unexpectedCloses", closes());
         idle.put("openSessionsByNode", byNode);
