@@ -322,6 +322,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.generation++;
     const socket = this.socket;
     this.dropSocket();
+    this.socketEnded?.({ code: 1000, reason: 'closed by the app', welcomed: false });
     try {
       socket?.close(1000, 'closed by the app');
     } catch {
@@ -567,7 +568,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     if (this.heartbeat) clearInterval(this.heartbeat);
     // Check often; ping when nothing was sent for the interval, or always at the interval when
     // waiting for nothing: a ping's pong is how a dead connection is noticed.
-    const tick = Math.max(250, Math.min(intervalMs, this.options.pongTimeoutMs) / 2);
+    const tick = Math.max(20, Math.min(intervalMs, this.options.pongTimeoutMs) / 2);
     let lastPing = Date.now();
     this.heartbeat = setInterval(() => {
       const now = Date.now();
@@ -908,8 +909,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
 
   private onAck(id: string, messageId: string, conversationId: string, sentAt: number): void {
     const pending = this.pendingById.get(id);
-    this.answered(id);
-    if (!pending || pending.state !== 'pending') return; // already acked or placed (a resend's ack)
+    if (!pending || pending.state !== 'pending') {
+      this.answered(id);
+      return; // already acked or placed (a resend's ack)
+    }
     pending.state = 'sent';
     pending.messageId = messageId;
     pending.sentAt = sentAt;
@@ -928,6 +931,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.emit('timeline', { conversationId });
     this.emitConnection();
     if (newConversation && !this.views.has(conversationId)) this.scheduleConversationsRefresh();
+    this.answered(id);
   }
 
   private onError(error: ErrorFrame): void {
