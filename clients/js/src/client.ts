@@ -8,6 +8,7 @@ import type {
   ConversationSummary,
   ErrorFrame,
   Group,
+  LastMessage,
   Message,
   Presence,
   ReceiptFrame,
@@ -309,6 +310,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     const welcomed = new Promise<void>((resolve, reject) => this.welcomeWaiters.push({ resolve, reject }));
     if (!this.wantConnected) {
       this.wantConnected = true;
+      this.watchNetwork();
       void this.loop();
     } else if (this.state === 'online') {
       return;
@@ -319,6 +321,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   /** Stops: closes the socket, no more reconnects. Pending messages stay pending (in the store). */
   close(): void {
     this.wantConnected = false;
+    this.unwatchNetwork?.();
     this.generation++;
     const socket = this.socket;
     this.dropSocket();
@@ -338,6 +341,31 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     this.wake?.();
     this.setState('offline');
     for (const w of this.welcomeWaiters.splice(0)) w.reject(new ParleyError('closed', 'The client was closed.'));
+  }
+
+  private unwatchNetwork: (() => void) | undefined;
+
+  /**
+   * In a browser, the `offline` event drops the connection at once (instead of waiting for a
+   * missing pong) and `online` skips the back-off wait.
+   */
+  private watchNetwork(): void {
+    const win = globalThis as {
+      addEventListener?: (e: string, f: () => void) => void;
+      removeEventListener?: (e: string, f: () => void) => void;
+    };
+    if (!win.addEventListener || this.unwatchNetwork) return;
+    const offline = () => {
+      if (this.socket) this.dropConnection('the network is offline');
+    };
+    const online = () => this.reconnectNow();
+    win.addEventListener('offline', offline);
+    win.addEventListener('online', online);
+    this.unwatchNetwork = () => {
+      win.removeEventListener?.('offline', offline);
+      win.removeEventListener?.('online', online);
+      this.unwatchNetwork = undefined;
+    };
   }
 
   /** Skips the back-off wait (e.g. the browser says the network is back). */
@@ -439,14 +467,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       this.timers.add(timer);
-      const onOnline = () => done();
-      const win = globalThis as { addEventListener?: (e: string, f: () => void) => void; removeEventListener?: (e: string, f: () => void) => void };
-      win.addEventListener?.('online', onOnline);
       this.wake = done;
       function cleanup(self: ParleyClient) {
         clearTimeout(timer);
         self.timers.delete(timer);
-        win.removeEventListener?.('online', onOnline);
         self.wake = undefined;
       }
       const self = this;
@@ -549,7 +573,9 @@ export class ParleyClient extends Emitter<ParleyEvents> {
 
   private setState(state: ConnectionState, nextRetryInMs?: number): void {
     this.state = state;
-    this.emit('connection', { ...this.connection, nextRetryInMs });
+    const info = this.connection;
+    this.lastConnectionKey = `${info.state}|${info.node}|${info.pending}`;
+    this.emit('connection', { ...info, nextRetryInMs });
   }
 
   private write(frame: object): boolean {
@@ -752,16 +778,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     if (message.seq > view.lastSeq) {
       view.lastSeq = message.seq;
       view.lastActivityAt = message.sentAt;
-      view.lastMessage = {
-        messageId: message.messageId,
-        seq: message.seq,
-        senderId: message.senderId,
-        kind: message.kind ?? 'text',
-        text: message.text,
-        textTruncated: false,
-        system: message.system,
-        sentAt: message.sentAt,
-      };
+      view.lastMessage = lastMessageOf(message);
       if (message.kind === 'system' && message.system?.event === 'group_renamed' && message.system.name) {
         view.name = message.system.name;
       }
@@ -874,8 +891,15 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     return n;
   }
 
+  private lastConnectionKey = '';
+
+  /** Emits `connection` when what it reports (state, node, pending count) changed. */
   private emitConnection(): void {
-    this.emit('connection', this.connection);
+    const info = this.connection;
+    const key = `${info.state}|${info.node}|${info.pending}`;
+    if (key === this.lastConnectionKey) return;
+    this.lastConnectionKey = key;
+    this.emit('connection', info);
   }
 
   /**
@@ -1090,12 +1114,22 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         view.lastActivityAt = old.lastActivityAt;
       }
       view.readSeq = Math.max(view.readSeq, old?.readSeq ?? 0);
+      // What the device holds is authoritative for the seqs it holds (the list may lag the socket).
+      const replica = this.replicas.get(s.conversationId);
+      const newest = replica?.get(replica.maxSeq);
+      if (newest && newest.seq >= view.lastSeq) {
+        view.lastSeq = newest.seq;
+        view.lastMessage = lastMessageOf(newest);
+        view.lastActivityAt = Math.max(view.lastActivityAt ?? 0, newest.sentAt);
+      }
       this.recountUnread(view);
       this.views.set(s.conversationId, view);
       const mine = this.marks(s.conversationId).get(this.userId ?? '') ?? { delivered: 0, read: 0 };
       mine.read = Math.max(mine.read, view.readSeq);
       this.marks(s.conversationId).set(this.userId ?? '', mine);
     }
+    // New conversations mean new contacts: a fresh subscribe answers with all of them.
+    if (this.presenceWanted && this.welcome) this.sendPresenceSubscribe(true);
     const list = this.conversationList();
     this.emit('conversations', list);
     return list;
@@ -1215,6 +1249,19 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     }
     return this.loaded;
   }
+}
+
+function lastMessageOf(message: Message): LastMessage {
+  return {
+    messageId: message.messageId,
+    seq: message.seq,
+    senderId: message.senderId,
+    kind: message.kind ?? 'text',
+    text: message.text,
+    textTruncated: false,
+    system: message.system,
+    sentAt: message.sentAt,
+  };
 }
 
 interface SocketEnd {

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * drain and restart chat nodes, as an operator's deploy would:
  *
  * <ul>
- *   <li>{@code GET /system}: {@code {"gatewayUrl":…,"chatNodeWsUrls":[…],"chatNodeIds":[…]}}</li>
+ *   <li>{@code GET /system}: {@code {"gatewayUrl":…,"discoveryUrl":…,"chatNodeWsUrls":[…],"chatNodeIds":[…]}}</li>
  *   <li>{@code POST /chat-nodes/<i>/stop}: SIGTERM to node i (it drains), answers when it is gone</li>
  *   <li>{@code POST /chat-nodes/<i>/start}: starts node i again, answers when discovery hands it out</li>
  * </ul>
@@ -90,6 +90,7 @@ final class ClientsHarness implements AutoCloseable {
 
     String systemJson() {
         return "{\"gatewayUrl\":" + quote(system.gatewayUrl())
+                + ",\"discoveryUrl\":" + quote(system.discoveryUrl())
                 + ",\"chatNodeWsUrls\":" + array(system.chatNodeWsUrls())
                 + ",\"chatNodeIds\":" + array(system.chatNodeIds()) + "}";
     }

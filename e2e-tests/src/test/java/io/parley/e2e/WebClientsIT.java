@@ -3,7 +3,10 @@ package io.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parley.testsupport.server.RepoRoot;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,15 +70,29 @@ class WebClientsIT {
     }
 
     private int npm(String script, Map<String, String> env) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of("npm", "run", script)).directory(clients.toFile()).inheritIO();
+        // Not inheritIO: a forked test JVM's own stdout is Surefire's channel. Lines go through System.out.
+        ProcessBuilder builder = new ProcessBuilder(List.of("npm", "run", script)).directory(clients.toFile())
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().put("PARLEY_CONTROL_URL", harness.controlUrl());
         builder.environment().putAll(env);
         Process process = builder.start();
+        Thread pump = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    System.out.println("[npm " + script + "] " + line);
+                }
+            } catch (IOException e) {
+                System.out.println("[npm " + script + "] output lost: " + e);
+            }
+        }, "npm-" + script);
+        pump.setDaemon(true);
+        pump.start();
         if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             throw new AssertionError("npm run " + script + " did not finish within " + NPM_TIMEOUT_MINUTES + " minutes");
         }
+        pump.join(10_000);
         return process.exitValue();
     }
 }
