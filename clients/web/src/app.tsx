@@ -178,7 +178,7 @@ function Main({ saved, onLogout }: { saved: Saved; onLogout: () => void }) {
     <div class={`shell ${selection ? 'has-selection' : ''}`}>
       <header class="top">
         <h1>Parley</h1>
-        <ConnectionBadge state={info.state} pending={info.pending} reason={info.reason} />
+        <ConnectionBadge state={info.state} pending={info.pending} reason={info.reason} node={info.node} />
         <span class="me" aria-label="Logged in as">
           {saved.displayName}
         </span>
@@ -205,7 +205,7 @@ function Main({ saved, onLogout }: { saved: Saved; onLogout: () => void }) {
   );
 }
 
-function ConnectionBadge({ state, pending, reason }: { state: string; pending: number; reason?: string }) {
+function ConnectionBadge({ state, pending, reason, node }: { state: string; pending: number; reason?: string; node?: string }) {
   const text =
     state === 'online'
       ? 'Connected'
@@ -215,7 +215,7 @@ function ConnectionBadge({ state, pending, reason }: { state: string; pending: n
           ? `Reconnecting…${pending > 0 ? ` ${pending} message${pending === 1 ? '' : 's'} waiting to be sent` : ''}`
           : `Offline${pending > 0 ? `, ${pending} message${pending === 1 ? '' : 's'} waiting` : ''}`;
   return (
-    <span class={`connection ${state}`} role="status" aria-label="Connection" title={reason ?? ''} data-state={state}>
+    <span class={`connection ${state}`} role="status" aria-label="Connection" title={node ? `chat node ${node}` : (reason ?? '')} data-state={state} data-node={node ?? ''}>
       {text}
     </span>
   );

@@ -217,7 +217,7 @@ function MessageRow(props: { client: ParleyClient; names: NameBook; message: Mes
 function Ticks({ status, readBy }: { status: 'sending' | 'sent' | 'delivered' | 'read' | 'failed'; readBy?: number }) {
   const label =
     status === 'read' ? 'Read' : status === 'delivered' ? 'Delivered' : status === 'sent' ? 'Sent' : status === 'sending' ? 'Sending' : 'Not sent';
-  const marks = status === 'read' || status === 'delivered' ? '✓✓' : status === 'sent' ? '✓' : status === 'sending' ? '🕓' : '!';
+  const marks = status === 'read' || status === 'delivered' ? '✓✓' : status === 'sent' ? '✓' : status === 'sending' ? '…' : '!';
   return (
     <span class={`ticks ${status}`} aria-label={label} title={readBy !== undefined ? `${label} · read by ${readBy}` : label} data-status={status}>
       {marks}
