@@ -351,6 +351,7 @@ public final class LocalSystem implements AutoCloseable {
         out.append(startupTime == null ? "" : String.format(" (started in %.1f s)", startupTime.toMillis() / 1000.0));
         out.append("\n------------------------------------------------------------------------\n");
         if (options.withServices()) {
+            out.append(" web app                 ").append(gatewayUrl()).append("/  (open it in a browser)\n");
             out.append(" gateway (public entry)  ").append(gatewayUrl()).append('\n');
             out.append(" API docs (Swagger UI)   ").append(gatewayUrl()).append("/api/docs  (OpenAPI: ")
                     .append(apiServiceUrl()).append("/api/openapi)\n");
