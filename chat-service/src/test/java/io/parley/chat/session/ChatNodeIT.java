@@ -43,10 +43,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(classes = ChatNodeTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false",
-        "parley.chat.node-id=it-chat-node-1"
+        "parley.chat.node-id=it-chat-node-1",
+        "parley.registry.password=" + ChatNodeIT.REGISTRY_PASSWORD
 })
 @Import(TestJwt.class)
 class ChatNodeIT {
+
+    static final String REGISTRY_PASSWORD = "it-registry-secret";
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -291,10 +294,40 @@ class ChatNodeIT {
 
     private JsonNode nodeStatus(HttpClient http) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node"))
+                        .header("Authorization", basic("parley", REGISTRY_PASSWORD)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JsonMapper.builder().build().readTree(response.body());
+    }
+
+    @Test
+    void internalEndpointsAndActuatorDetailsNeedTheRegistryCredentials() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : new String[] {"/internal/node", "/actuator/info"}) {
+            for (String authorization : new String[] {null, basic("parley", "wrong"), basic("admin", REGISTRY_PASSWORD),
+                    "Bearer " + TestJwt.token(newUser())}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("%s with %s", path, authorization).isEqualTo(401);
+                assertThat(response.body()).doesNotContain("it-chat-node-1");
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        value -> assertThat(value).startsWith("Basic"));
+            }
+        }
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JsonMapper.builder().build().readTree(health.body()).has("components")).isFalse();
+        assertThat(nodeStatus(http).path("nodeId").asString()).isEqualTo("it-chat-node-1");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void assertError(JsonNode error, String code, String ref, String field) {

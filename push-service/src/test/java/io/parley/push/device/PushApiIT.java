@@ -126,9 +126,16 @@ class PushApiIT extends PushIntegrationTest {
     }
 
     @Test
-    void healthSaysWhichSinkIsUsed() throws Exception {
-        JsonNode health = JSON.readTree(anonymous("GET", "/actuator/health").body());
+    void healthSaysWhichSinkIsUsedToTheServicePlaneOnly() throws Exception {
+        JsonNode health = JSON.readTree(asService("GET", "/actuator/health", REGISTRY_PASSWORD).body());
         assertThat(health.path("components").path("push").path("details").path("sink").asString()).isEqualTo("fcm");
+
+        JsonNode anonymousHealth = JSON.readTree(anonymous("GET", "/actuator/health").body());
+        assertThat(anonymousHealth.path("status").asString()).isEqualTo("UP");
+        assertThat(anonymousHealth.has("components")).isFalse();
+        assertThat(JSON.readTree(asService("GET", "/actuator/health", "wrong").body()).has("components")).isFalse();
+        assertThat(anonymous("GET", "/actuator/info").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/info", 42L, null).status()).isEqualTo(401);
     }
 
     @Test
