@@ -52,6 +52,21 @@ class RegistryCredentialsTest {
     }
 
     @Test
+    void springBootAppliesItToEveryApplicationThroughSpringFactories() {
+        try (var context = new org.springframework.boot.builder.SpringApplicationBuilder(Empty.class)
+                .web(org.springframework.boot.WebApplicationType.NONE)
+                .properties("parley.registry.password=s3cret", "eureka.client.service-url.defaultZone=http://127.0.0.1:8761/eureka/")
+                .run()) {
+            assertThat(context.getEnvironment().getProperty("eureka.client.service-url.defaultZone"))
+                    .isEqualTo("http://parley:s3cret@127.0.0.1:8761/eureka/");
+        }
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class Empty {
+    }
+
+    @Test
     void leavesTheUrlsAloneWithoutAPassword() {
         MockEnvironment environment = new MockEnvironment()
                 .withProperty("eureka.client.service-url.defaultZone", "http://10.0.0.1:8761/eureka/");
