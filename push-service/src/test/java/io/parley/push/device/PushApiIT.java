@@ -181,6 +181,18 @@ class PushApiIT extends PushIntegrationTest {
         assertThat(anonymous("GET", "/api/push/docs").statusCode()).isIn(200, 302);
     }
 
+    /** Issue 9: every request string is valid Unicode; otherwise a 400 naming the field, typed as docs/api.md lists. */
+    @Test
+    void aTokenOrPlatformThatIsNotValidUnicodeIsA400NamingTheFieldAndStoresNothing() throws Exception {
+        long user = 7_000_000_000L + (System.nanoTime() & 0xFFFFFFL);
+        Response token = call("PUT", "/api/push/devices/phone-1", user, "{\"platform\":\"android\",\"token\":\"tok\\udc00en\"}");
+        assertBadRequest(token, "token");
+        assertThat(token.body().path("type").asString()).isEqualTo("urn:parley:problem:invalid-request");
+        assertBadRequest(call("PUT", "/api/push/devices/phone-1", user, "{\"platform\":\"\\ud800\",\"token\":\"t\"}"), "platform");
+        assertThat(call("GET", "/api/push/devices", user, null).body()).isEmpty();
+        assertThat(anonymous("GET", "/api/push/devices").body()).contains("\"type\":\"urn:parley:problem:unauthenticated\"");
+    }
+
     private static void assertBadRequest(Response response, String field) {
         assertThat(response.status()).as("status of %s", response.body()).isEqualTo(400);
         assertThat(response.body().path("errors").get(0).path("field").asString()).isEqualTo(field);
