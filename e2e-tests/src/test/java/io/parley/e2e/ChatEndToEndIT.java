@@ -90,6 +90,43 @@ class ChatEndToEndIT {
                 .cause().isInstanceOf(WebSocketHandshakeException.class);
     }
 
+    /**
+     * Issue 9 on the whole system: every service registered with the generated registry credentials
+     * (else the system would not have come up), and the hijack is refused: nobody registers a chat
+     * node, reads the registry or polls a node without them.
+     */
+    @Test
+    @Order(2)
+    void theServicePlaneIsClosedToAnyoneWithoutTheRegistryCredentials() throws Exception {
+        String fake = "{\"instance\": {\"instanceId\": \"evil\", \"app\": \"CHAT-SERVICE\", \"hostName\": \"127.0.0.1\","
+                + " \"ipAddr\": \"127.0.0.1\", \"vipAddress\": \"chat-service\", \"status\": \"UP\","
+                + " \"port\": {\"$\": 9, \"@enabled\": \"true\"},"
+                + " \"dataCenterInfo\": {\"@class\": \"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\", \"name\": \"MyOwn\"},"
+                + " \"metadata\": {\"ws-url\": \"ws://127.0.0.1:9/ws/v1\"}}}";
+        java.net.http.HttpResponse<String> register = http.send(java.net.http.HttpRequest.newBuilder(
+                        URI.create(system.discoveryUrl() + "/eureka/apps/CHAT-SERVICE"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(fake)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(register.statusCode()).isEqualTo(401);
+        for (String url : List.of(system.discoveryUrl() + "/eureka/apps", system.discoveryUrl() + "/internal/chat-nodes",
+                system.chatNodeUrls().get(0) + "/internal/node", system.pushServiceUrl() + "/actuator/info")) {
+            assertThat(status(url, null)).as(url).isEqualTo(401);
+            assertThat(status(url, system.registryAuthorization())).as(url).isEqualTo(200);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(List.of(wsUrl(0), wsUrl(1))).contains(client.chatServer(alice).body().get("url").asString());
+        }
+    }
+
+    private int status(String url, String authorization) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(url));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     @Test
     @Order(2)
     void discoveryNamesOneOfTheChatNodes() {

@@ -70,7 +70,7 @@ class OpenApiConfig {
                             .addProperty("message", new StringSchema().example("must be less than or equal to 100")))
                     .addSchemas(PROBLEM, new ObjectSchema()
                             .description("RFC 9457 problem detail")
-                            .addProperty("type", new StringSchema().example("about:blank"))
+                            .addProperty("type", new StringSchema().example("urn:parley:problem:invalid-request"))
                             .addProperty("title", new StringSchema().example("Bad Request"))
                             .addProperty("status", new IntegerSchema().example(400))
                             .addProperty("detail", new StringSchema().example("Invalid request: check limit."))

@@ -2,11 +2,15 @@ package io.parley.api.config;
 
 import io.parley.api.auth.SigningKeys;
 import io.parley.api.user.PrehashedBCryptPasswordEncoder;
+import io.parley.common.registry.RegistryCredentials;
 import io.parley.common.security.BearerJwtSecurity;
 import io.parley.common.security.SecurityProblemResponses;
+import io.parley.common.security.ServicePlaneSecurity;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -23,12 +27,27 @@ import tools.jackson.databind.json.JsonMapper;
  * (common's {@link BearerJwtSecurity}), with sign-up, login, the JWKS and the API description public.
  * It validates with the public keys it already holds in memory (the same set it publishes as the
  * JWKS), so it never calls its own {@code /api/auth/jwks} over HTTP and cannot deadlock on itself
- * at start-up.
+ * at start-up. Actuator is on the service plane: the bare health status is public, the rest needs
+ * the registry credentials ({@link ServicePlaneSecurity}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     @Bean
+    RegistryCredentials registryCredentials(Environment environment) {
+        return RegistryCredentials.from(environment);
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain servicePlane(HttpSecurity http, RegistryCredentials credentials, JsonMapper jsonMapper)
+            throws Exception {
+        http.securityMatcher("/actuator/**", "/internal/**");
+        return ServicePlaneSecurity.filterChain(http, credentials, jsonMapper);
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain apiSecurity(HttpSecurity http, JsonMapper jsonMapper) throws Exception {
         var problems = new SecurityProblemResponses(jsonMapper);
         return BearerJwtSecurity.filterChain(http, problems, publicPaths -> publicPaths

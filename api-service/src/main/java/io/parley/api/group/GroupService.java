@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.api.group.GroupRepository.GroupRow;
 import io.parley.api.group.GroupRepository.MemberRow;
 import io.parley.common.events.SystemEvent;
+import io.parley.common.text.TextRules;
 import io.parley.common.web.ApiException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -288,6 +289,10 @@ class GroupService {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.codePointCount(0, trimmed.length()) > MAX_NAME_LENGTH) {
             throw ApiException.badRequest("name", "must be 1-" + MAX_NAME_LENGTH + " characters (after trimming)");
+        }
+        String problem = TextRules.nameProblem(trimmed);
+        if (problem != null) {
+            throw ApiException.badRequest("name", problem);
         }
         return trimmed;
     }

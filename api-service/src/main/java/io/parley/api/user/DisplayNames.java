@@ -4,9 +4,7 @@ package io.parley.api.user;
 final class DisplayNames {
 
     static final int MAX_LENGTH = 64;
-    /** No control characters: they break other clients' layouts and logs. */
-    static final String PATTERN = "[^\\p{Cntrl}]*";
-    static final String PATTERN_MESSAGE = "must not contain control characters";
+    // The characters a display name may hold: common's TextRules.nameProblem, through @ValidName.
 
     private DisplayNames() {
     }

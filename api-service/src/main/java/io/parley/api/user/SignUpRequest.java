@@ -27,7 +27,7 @@ public record SignUpRequest(
         @Schema(description = "1-64 characters after trimming", example = "Alice Liddell")
         @NotBlank
         @Size(max = DisplayNames.MAX_LENGTH)
-        @Pattern(regexp = DisplayNames.PATTERN, message = DisplayNames.PATTERN_MESSAGE)
+        @ValidName
         String displayName) {
 
     public SignUpRequest {

@@ -2,7 +2,6 @@ package io.parley.api.user;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /** The editable part of a profile (the username is permanent: it is the uniqueness claim). */
@@ -11,7 +10,7 @@ public record UpdateProfileRequest(
         @Schema(description = "1-64 characters after trimming", example = "Alice L.")
         @NotBlank
         @Size(max = DisplayNames.MAX_LENGTH)
-        @Pattern(regexp = DisplayNames.PATTERN, message = DisplayNames.PATTERN_MESSAGE)
+        @ValidName
         String displayName) {
 
     public UpdateProfileRequest {

@@ -89,6 +89,27 @@ class GroupIT extends ApiIntegrationTest {
     }
 
     @Test
+    void aGroupNameThatIsNotValidUnicodeOrHidesItselfIsA400NamingName() {
+        Session alice = api.newUser("gname");
+        Response surrogate = api.sendJson("POST", "/api/groups", "{\"name\":\"Hikers \\udc00\",\"memberIds\":[]}", alice.token());
+        assertThat(surrogate.status()).isEqualTo(400);
+        assertThat(surrogate.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        for (String name : new String[] {"\u202Egnp.exe", "Hik\u200Ders", "Bad\nname", "\uFEFFHikers"}) {
+            Response refused = api.post("/api/groups", Map.of("name", name, "memberIds", List.of()), alice.token());
+            assertThat(refused.status()).as(name).isEqualTo(400);
+            assertThat(refused.json().get("type").asString()).isEqualTo("urn:parley:problem:invalid-request");
+            assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        }
+        Response created = api.post("/api/groups", Map.of("name", "Hikers \uD83E\uDD7E", "memberIds", List.of()), alice.token());
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().get("conversationId").asString();
+        Response rename = api.sendJson("PATCH", "/api/groups/" + id, "{\"name\":\"\\ud800\"}", alice.token());
+        assertThat(rename.status()).isEqualTo(400);
+        assertThat(rename.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
+        assertThat(api.get("/api/groups/" + id, alice.token()).json().get("name").asString()).isEqualTo("Hikers \uD83E\uDD7E");
+    }
+
+    @Test
     void creatingAGroupMakesTheCallerOwnerAndPublishesGroupCreated() {
         Response created = api.post("/api/groups", Map.of("name", "  Hikers ",
                 "memberIds", List.of(Long.toString(bob.userId()), Long.toString(carol.userId()))), alice.token());

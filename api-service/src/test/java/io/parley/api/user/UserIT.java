@@ -106,6 +106,62 @@ class UserIT extends ApiIntegrationTest {
         assertThat(response.json().get("detail").asString()).contains("not valid JSON");
     }
 
+    /**
+     * Issue 9: a display name with an unpaired surrogate was a 500 (it reached Cassandra); names
+     * with bidi overrides or zero-width characters passed. Each is a 400 naming the field, with the
+     * problem type docs/api.md lists, and changes nothing.
+     */
+    @Test
+    void hostileTextIsA400NamingTheFieldAndChangesNothing() {
+        String username = "hostile_" + Long.toString(System.nanoTime(), 36);
+        Response surrogate = api.sendJson("POST", "/api/users", "{\"username\":\"" + username
+                + "\",\"password\":\"password1\",\"displayName\":\"bad \\udc00 name\"}", null);
+        assertFieldRefused(surrogate, "displayName");
+        assertThat(surrogate.json().get("errors").get(0).get("message").asString()).contains("Unicode");
+        Response surrogatePassword = api.sendJson("POST", "/api/users", "{\"username\":\"" + username
+                + "\",\"password\":\"password\\ud800\",\"displayName\":\"ok\"}", null);
+        assertFieldRefused(surrogatePassword, "password");
+        for (String disguised : new String[] {"Ali\u202Eecila", "\u200Badmin", "admin\u2066", "Bo\uFEFFb", "Bell\u0007"}) {
+            Response refused = api.post("/api/users",
+                    Map.of("username", username, "password", "password1", "displayName", disguised), null);
+            assertFieldRefused(refused, "displayName");
+        }
+        assertThat(api.get("/api/users?username=" + username, api.newUser("witness").token()).status()).isEqualTo(404);
+
+        Session hank = api.newUser("hank");
+        String before = api.get("/api/users/me", hank.token()).json().get("displayName").asString();
+        assertFieldRefused(api.sendJson("PATCH", "/api/users/me", "{\"displayName\":\"x\\udfff\"}", hank.token()), "displayName");
+        assertFieldRefused(api.patch("/api/users/me", Map.of("displayName", "Hank\u202D"), hank.token()), "displayName");
+        assertThat(api.get("/api/users/me", hank.token()).json().get("displayName").asString()).isEqualTo(before);
+
+        Response login = api.sendJson("POST", "/api/auth/login", "{\"username\":\"\\udc00\",\"password\":\"password1\"}", null);
+        assertFieldRefused(login, "username");
+    }
+
+    @Test
+    void everyProblemCarriesTheTypeTheDocsList() {
+        Session ivy = api.newUser("ivy");
+        assertThat(api.get("/api/users/me", null).json().get("type").asString()).isEqualTo("urn:parley:problem:unauthenticated");
+        assertThat(api.get("/api/users/me", "not-a-jwt").json().get("type").asString()).isEqualTo("urn:parley:problem:unauthenticated");
+        assertThat(api.get("/api/users/1", ivy.token()).json().get("type").asString()).isEqualTo("urn:parley:problem:not-found");
+        assertThat(api.get("/api/users/abc", ivy.token()).json().get("type").asString()).isEqualTo("urn:parley:problem:invalid-request");
+        assertThat(api.sendJson("POST", "/api/users", "{", null).json().get("type").asString())
+                .isEqualTo("urn:parley:problem:invalid-request");
+        assertThat(api.post("/api/auth/login", Map.of("username", ivy.username(), "password", "wrong-password"), null)
+                .json().get("type").asString()).isEqualTo("urn:parley:problem:unauthenticated");
+        Response taken = api.post("/api/users", Map.of("username", ivy.username(), "password", "password1", "displayName", "I"), null);
+        assertThat(taken.json().get("type").asString()).isEqualTo("urn:parley:problem:conflict");
+        assertThat(api.delete("/api/users/me", ivy.token()).json().get("type").asString())
+                .isEqualTo("urn:parley:problem:method-not-allowed");
+    }
+
+    private static void assertFieldRefused(Response response, String field) {
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.header("content-type")).contains("application/problem+json");
+        assertThat(response.json().get("type").asString()).isEqualTo("urn:parley:problem:invalid-request");
+        assertThat(response.json().get("errors").get(0).get("field").asString()).isEqualTo(field);
+    }
+
     @Test
     void profileCanBeReadAndItsDisplayNameChanged() {
         Session frank = api.newUser("frank");

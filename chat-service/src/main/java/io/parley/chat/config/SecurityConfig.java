@@ -1,8 +1,12 @@
 package io.parley.chat.config;
 
+import io.parley.common.registry.RegistryCredentials;
+import io.parley.common.security.ServicePlaneSecurity;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -11,11 +15,14 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every request but the node status and health needs a valid JWT from api-service (RS256, keys
- * from its JWKS). The WebSocket upgrade is an ordinary GET here, so a missing or bad token is a
- * 401 before any upgrade happens, and the session's principal is the token's {@code sub}.
+ * Two audiences. The service plane ({@code /internal/**}, which discovery-service polls, and
+ * actuator) takes the registry credentials over HTTP basic, never a user's token; only the bare
+ * health status is public, for probes. Every other request needs a valid JWT from api-service
+ * (RS256, keys from its JWKS). The WebSocket upgrade is an ordinary GET here, so a missing or bad
+ * token is a 401 before any upgrade happens, and the session's principal is the token's {@code sub}.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
@@ -23,12 +30,22 @@ class SecurityConfig {
     static final String WS_PATH = "/ws/v1";
 
     @Bean
+    RegistryCredentials registryCredentials(Environment environment) {
+        return RegistryCredentials.from(environment);
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain servicePlane(HttpSecurity http, RegistryCredentials credentials, JsonMapper jsonMapper)
+            throws Exception {
+        http.securityMatcher("/internal/**", "/actuator/**");
+        return ServicePlaneSecurity.filterChain(http, credentials, jsonMapper);
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, BearerTokenResolver tokens) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
-                        // discovery-service polls this without a user token; it reveals only load.
-                        .requestMatchers("/internal/node", "/actuator/health", "/actuator/health/**", "/actuator/info")
-                        .permitAll()
-                        .anyRequest().authenticated())
+        http.authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server.jwt(Customizer.withDefaults()).bearerTokenResolver(tokens))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // No cookies are involved (the token is the credential), so CSRF protection has nothing to protect.

@@ -7,7 +7,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /internal/node}: what discovery-service needs to pick a node for a new client
- * (it polls every UP instance). Internal: the gateway does not route it.
+ * (it polls every UP instance). Internal: the gateway does not route it, and it answers only to the
+ * registry credentials (HTTP basic, see {@code SecurityConfig}).
  */
 @RestController
 class NodeStatusController {

@@ -2,6 +2,7 @@ package io.parley.chat.send;
 
 import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
+import io.parley.common.text.TextRules;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,10 @@ final class SendValidation {
         if (id == null || id.isEmpty()) {
             return invalid(SendErrors.MISSING_FIELD, "id is required (your message id; reuse it when you retry)", null, "id");
         }
+        // The id is stored and echoed in every ack: it must be text that can be (never echoed when it is not).
+        if (!TextRules.isValidUnicode(id)) {
+            return invalid(SendErrors.INVALID_FIELD, "id " + TextRules.INVALID_UNICODE, null, "id");
+        }
         if (id.codePointCount(0, id.length()) > MAX_CLIENT_ID_LENGTH) {
             return invalid(SendErrors.INVALID_FIELD, "id must be 1-64 characters", null, "id");
         }
@@ -62,6 +67,10 @@ final class SendValidation {
         }
         if (text.isBlank()) {
             return invalid(SendErrors.INVALID_FIELD, "text must not be blank", id, "text");
+        }
+        // An acked text that cannot be encoded as UTF-8 could never be stored: its partition would stop.
+        if (!TextRules.isValidUnicode(text)) {
+            return invalid(SendErrors.INVALID_FIELD, "text " + TextRules.INVALID_UNICODE, id, "text");
         }
         // Code points, not UTF-16 units: an emoji counts as one character, as users count them.
         if (text.codePointCount(0, text.length()) > maxTextLength) {

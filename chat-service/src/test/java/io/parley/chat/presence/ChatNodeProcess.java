@@ -35,6 +35,8 @@ import java.util.List;
 public final class ChatNodeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The registry credentials the node is started with; /internal/node answers only to them. */
+    private static final String REGISTRY_PASSWORD = "it-registry-secret";
 
     private final String nodeId;
     private final Process process;
@@ -68,6 +70,7 @@ public final class ChatNodeProcess implements AutoCloseable {
                 "--server.port=" + port,
                 "--parley.chat.node-id=" + nodeId,
                 "--eureka.client.enabled=false",
+                "--parley.registry.password=" + REGISTRY_PASSWORD,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spring.cassandra.contact-points=" + cassandra.contactPoint(),
                 "--spring.cassandra.local-datacenter=" + cassandra.localDatacenter(),
@@ -136,6 +139,8 @@ public final class ChatNodeProcess implements AutoCloseable {
     private boolean answers() {
         try {
             var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node"))
+                    .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                            ("parley:" + REGISTRY_PASSWORD).getBytes(StandardCharsets.UTF_8)))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
             return response.statusCode() == 200;
         } catch (IOException e) {

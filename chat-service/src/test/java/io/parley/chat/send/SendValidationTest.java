@@ -36,6 +36,15 @@ class SendValidationTest {
     }
 
     @Test
+    void anUnpairedSurrogateInTheIdOrTextIsInvalidAndTheIdIsNeverEchoed() {
+        assertError(new ClientFrame.Send("bad \uDC00 id", "1", null, "x"), "invalid_field", "id", null);
+        assertError(new ClientFrame.Send("c1", "1", null, "bad \uDC00 text"), "invalid_field", "text", "c1");
+        assertError(new ClientFrame.Send("c1", "1", null, "cut \uD83D"), "invalid_field", "text", "c1");
+        assertThat(SendValidation.validate(new ClientFrame.Send("c1", "1", null, "ok \uD83D\uDE00"), MAX))
+                .isInstanceOf(SendValidation.Valid.class);
+    }
+
+    @Test
     void needsExactlyOneTarget() {
         assertError(new ClientFrame.Send("c1", null, null, "x"), "missing_field", "conversationId", "c1");
         assertError(new ClientFrame.Send("c1", "1", "2", "x"), "invalid_field", "to", "c1");

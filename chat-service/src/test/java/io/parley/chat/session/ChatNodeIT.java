@@ -43,10 +43,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(classes = ChatNodeTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false",
-        "parley.chat.node-id=it-chat-node-1"
+        "parley.chat.node-id=it-chat-node-1",
+        "parley.registry.password=" + ChatNodeIT.REGISTRY_PASSWORD
 })
 @Import(TestJwt.class)
 class ChatNodeIT {
+
+    static final String REGISTRY_PASSWORD = "it-registry-secret";
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -229,6 +232,52 @@ class ChatNodeIT {
         }
     }
 
+    /**
+     * Issue 9: an unpaired surrogate was acked and then froze its partition (send.text), got no answer
+     * (send.id) or closed the session with 4500 (receipt.id); a numeric id was acked and stored, a
+     * numeric to answered unknown_recipient. Each is now invalid_field naming the field, nothing is
+     * claimed or published, and the session goes on.
+     */
+    @Test
+    void invalidUnicodeAndWrongJsonTypesAreInvalidFieldAndChangeNothing() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(alice))) {
+            client.send("{\"type\":\"send\",\"id\":\"h-1\",\"to\":\"" + bob + "\",\"text\":\"bad \\udc00 text\"}");
+            assertError(client.next("error"), "invalid_field", "h-1", "text");
+
+            client.send("{\"type\":\"send\",\"id\":\"h-2\\udc00\",\"to\":\"" + bob + "\",\"text\":\"hi\"}");
+            assertError(client.next("error"), "invalid_field", null, "id");
+
+            client.send("{\"type\":\"receipt\",\"id\":\"\\ud800\",\"conversationId\":\"5\",\"status\":\"read\",\"seq\":1}");
+            assertError(client.next("error"), "invalid_field", null, "id");
+
+            client.send("{\"type\":\"send\",\"id\":123,\"to\":\"" + bob + "\",\"text\":\"hi\"}");
+            assertError(client.next("error"), "invalid_field", null, "id");
+
+            client.send("{\"type\":\"send\",\"id\":\"h-3\",\"to\":" + bob + ",\"text\":\"hi\"}");
+            assertError(client.next("error"), "invalid_field", "h-3", "to");
+
+            client.send("{\"type\":\"receipt\",\"id\":\"h-4\",\"conversationId\":\"5\",\"status\":\"read\",\"seq\":\"1\"}");
+            assertError(client.next("error"), "invalid_field", "h-4", "seq");
+
+            client.send("{\"type\":\"ping\"}");
+            client.next("pong");
+            client.send(send("h-ok", Long.toString(bob), "fine \uD83D\uDE00"));
+            JsonNode ack = client.next("ack");
+            assertThat(ack.path("id").asString()).isEqualTo("h-ok");
+            assertThat(client.next("message").path("message").path("text").asString()).isEqualTo("fine \uD83D\uDE00");
+            for (String refused : List.of("h-1", "123", "h-3")) {
+                assertThat(cassandra.execute("SELECT message_id FROM client_messages WHERE sender_id = ?"
+                        + " AND client_message_id = ?", alice, refused).one()).as(refused).isNull();
+            }
+            // Only the good message was published to the conversation.
+            long conversationId = Long.parseLong(ack.path("conversationId").asString());
+            assertThat(submittedFor(conversationId, 1)).singleElement()
+                    .satisfies(record -> assertThat(record.path("clientMessageId").asString()).isEqualTo("h-ok"));
+        }
+    }
+
     @Test
     void aMessageReachesTheRecipientAndEverySessionOfTheSender() throws Exception {
         long alice = newUser();
@@ -291,10 +340,40 @@ class ChatNodeIT {
 
     private JsonNode nodeStatus(HttpClient http) throws Exception {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node")).build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/node"))
+                        .header("Authorization", basic("parley", REGISTRY_PASSWORD)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JsonMapper.builder().build().readTree(response.body());
+    }
+
+    @Test
+    void internalEndpointsAndActuatorDetailsNeedTheRegistryCredentials() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : new String[] {"/internal/node", "/actuator/info"}) {
+            for (String authorization : new String[] {null, basic("parley", "wrong"), basic("admin", REGISTRY_PASSWORD),
+                    "Bearer " + TestJwt.token(newUser())}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as("%s with %s", path, authorization).isEqualTo(401);
+                assertThat(response.body()).doesNotContain("it-chat-node-1");
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        value -> assertThat(value).startsWith("Basic"));
+            }
+        }
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(JsonMapper.builder().build().readTree(health.body()).has("components")).isFalse();
+        assertThat(nodeStatus(http).path("nodeId").asString()).isEqualTo("it-chat-node-1");
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void assertError(JsonNode error, String code, String ref, String field) {

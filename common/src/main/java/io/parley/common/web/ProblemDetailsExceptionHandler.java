@@ -24,12 +24,19 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import io.parley.common.text.TextRules;
 
 /**
  * Turns every failure into an RFC 9457 problem detail, the same way in every service. Spring's base
  * class already covers the framework exceptions (405, 406, 415, ...); the overrides below make the
  * 400s say which field was wrong, in an {@code errors} array of {@code {field, message}} that
  * clients can show next to their inputs.
+ *
+ * <p>Every problem carries the {@code type} of {@link ProblemTypes} for its status (docs/api.md
+ * lists them), unless a handler chose a more specific one.
  *
  * <p>Abstract and not an advice itself: each service extends it in a {@code @RestControllerAdvice}
  * of its own, which adds what only that service knows (its storage's transient failures) and keeps
@@ -117,6 +124,12 @@ public abstract class ProblemDetailsExceptionHandler extends ResponseEntityExcep
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // A value the parser refused in a known place (a string that is not valid Unicode, a number
+        // where text belongs) is named like any other invalid field.
+        FieldError refused = refusedField(ex);
+        if (refused != null) {
+            return badRequest(List.of(refused), request);
+        }
         // The parser's own message names classes and offsets; the client needs to know only that
         // the body is not the JSON object this endpoint takes.
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
@@ -124,14 +137,19 @@ public abstract class ProblemDetailsExceptionHandler extends ResponseEntityExcep
         return respond(problem, request);
     }
 
-    /** Gives the framework-generated problems (405, 415, ...) the same {@code instance} as ours. */
+    /** Gives the framework-generated problems (405, 415, ...) the same {@code instance} and {@code type} as ours. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
             HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem && problem.getInstance() == null) {
-            problem.setInstance(URI.create(path(request)));
+        // The framework hands most of its problems over as a null body and builds it in super.
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem) {
+            if (problem.getInstance() == null) {
+                problem.setInstance(URI.create(path(request)));
+            }
+            withType(problem);
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        return response;
     }
 
     private ResponseEntity<Object> badRequest(List<FieldError> errors, WebRequest request) {
@@ -148,7 +166,36 @@ public abstract class ProblemDetailsExceptionHandler extends ResponseEntityExcep
 
     private static ProblemDetail withInstance(ProblemDetail problem, WebRequest request) {
         problem.setInstance(URI.create(path(request)));
+        return withType(problem);
+    }
+
+    /** The status's type from {@link ProblemTypes}, unless the problem already has a specific one. */
+    protected static ProblemDetail withType(ProblemDetail problem) {
+        if (problem.getType() == null || ProblemTypes.ABOUT_BLANK.equals(problem.getType())) {
+            problem.setType(ProblemTypes.forStatus(problem.getStatus()));
+        }
         return problem;
+    }
+
+    /** The field of a body the JSON parser refused at a known path, or null. */
+    private static FieldError refusedField(HttpMessageNotReadableException ex) {
+        for (Throwable cause = ex.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+                String field = mismatch.getPath().stream()
+                        .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : String.valueOf(ref.getIndex()))
+                        .collect(Collectors.joining("."));
+                String message;
+                if (ValidUnicodeStrings.MESSAGE.equals(((JacksonException) mismatch).getOriginalMessage())) {
+                    message = TextRules.INVALID_UNICODE;
+                } else if (mismatch instanceof InvalidFormatException) {
+                    message = "has the wrong format";
+                } else {
+                    message = "has the wrong JSON type";
+                }
+                return new FieldError(field, message);
+            }
+        }
+        return null;
     }
 
     private static List<String> messages(ParameterValidationResult result) {

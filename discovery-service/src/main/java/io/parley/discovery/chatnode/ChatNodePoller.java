@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.parley.common.registry.RegistryCredentials;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,9 +40,11 @@ class ChatNodePoller implements SchedulingConfigurer {
     private final ChatNodeProperties properties;
     private final Clock clock;
     private final HttpClient http;
+    private final String authorization;
 
     ChatNodePoller(ChatInstanceSource source, ChatNodeDirectory directory, JsonMapper jsonMapper,
-                   ChatNodeProperties properties, Clock clock) {
+                   ChatNodeProperties properties, Clock clock, RegistryCredentials credentials) {
+        this.authorization = credentials.basicAuthorization();
         this.source = source;
         this.directory = directory;
         this.jsonMapper = jsonMapper;
@@ -78,12 +81,16 @@ class ChatNodePoller implements SchedulingConfigurer {
         ChatNode previous = directory.get(instance.instanceId());
         CompletableFuture<NodeReport> report;
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + NODE_PATH))
+            // /internal/node is on the service plane: the node wants the registry credentials. Only
+            // registered instances are polled, and only Parley's services can register.
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.baseUrl() + NODE_PATH))
                     .timeout(properties.pollTimeout())
                     .header("Accept", "application/json")
-                    .GET()
-                    .build();
-            report = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            report = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
                     .thenApply(this::parse)
                     // The request timeout covers the headers only; this bounds a body that trickles.
                     .orTimeout(properties.pollTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
@@ -103,6 +110,14 @@ class ChatNodePoller implements SchedulingConfigurer {
     }
 
     private ChatNode answered(ChatInstance instance, NodeReport report, ChatNode previous) {
+        String problem = report.problem(properties.maxConnections());
+        if (problem != null) {
+            if (previous == null || previous.reachable()) {
+                log.warn("Chat node {} at {} sent a report that cannot be right ({}); no clients go there until it is",
+                        instance.instanceId(), instance.baseUrl(), problem);
+            }
+            return ChatNode.failed(instance, previous);
+        }
         ChatNode node = ChatNode.answered(instance, report, clock.instant());
         if (previous == null || !previous.reachable()) {
             log.info("Chat node {} ({}) answers at {}: {} connections, draining={}",

@@ -50,8 +50,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * exactly the way api-service publishes its keys.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "parley.discovery.chat-nodes.poll-interval=200ms")
+        properties = {"parley.discovery.chat-nodes.poll-interval=200ms",
+                "parley.registry.password=" + ChatServerDiscoveryIT.REGISTRY_PASSWORD})
 class ChatServerDiscoveryIT {
+
+    static final String REGISTRY_PASSWORD = "it-registry-secret";
+    static final String REGISTRY_AUTHORIZATION = basic("parley", REGISTRY_PASSWORD);
 
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final KeyPair SIGNING_KEYS = rsaKeyPair();
@@ -80,7 +84,7 @@ class ChatServerDiscoveryIT {
     @AfterEach
     void deregisterAndStopNodes() throws Exception {
         for (String instanceId : registered) {
-            send(HttpRequest.newBuilder(local("/eureka/apps/CHAT-SERVICE/" + instanceId)).DELETE());
+            send(asService(HttpRequest.newBuilder(local("/eureka/apps/CHAT-SERVICE/" + instanceId)).DELETE()));
         }
         nodes.forEach(FakeChatNode::close);
         await().atMost(PATIENCE).until(() -> knownNodes().isEmpty());
@@ -125,9 +129,9 @@ class ChatServerDiscoveryIT {
         assertThat(pickedNodeId()).isIn("chat-crashed", "chat-leaving");
 
         // OUT_OF_SERVICE in Eureka is what a draining chat node sets on itself.
-        HttpResponse<String> outOfService = send(HttpRequest.newBuilder(
+        HttpResponse<String> outOfService = send(asService(HttpRequest.newBuilder(
                 local("/eureka/apps/CHAT-SERVICE/chat-leaving/status?value=OUT_OF_SERVICE"))
-                .PUT(HttpRequest.BodyPublishers.noBody()));
+                .PUT(HttpRequest.BodyPublishers.noBody())));
         assertThat(outOfService.statusCode()).isEqualTo(200);
         // A process that died is still UP in Eureka until its lease expires, but it no longer answers.
         crashed.close();
@@ -172,11 +176,12 @@ class ChatServerDiscoveryIT {
     }
 
     @Test
-    void eurekaAndOperatorEndpointsNeedNoToken() throws Exception {
+    void eurekaAndOperatorEndpointsTakeTheRegistryCredentials() throws Exception {
         register(node("chat-listed", 3));
         awaitPolled("chat-listed");
 
-        HttpResponse<String> apps = send(HttpRequest.newBuilder(local("/eureka/apps")).header("Accept", "application/json").GET());
+        HttpResponse<String> apps = send(asService(HttpRequest.newBuilder(local("/eureka/apps"))
+                .header("Accept", "application/json").GET()));
         assertThat(apps.statusCode()).isEqualTo(200);
         assertThat(apps.body()).contains("CHAT-SERVICE");
 
@@ -187,6 +192,104 @@ class ChatServerDiscoveryIT {
         assertThat(listed.get("lastSeen").isNull()).isFalse();
     }
 
+    @Test
+    void theRegistryDashboardInternalAndActuatorDetailsAreNotPublic() throws Exception {
+        register(node("chat-secret", 1));
+        awaitPolled("chat-secret");
+
+        for (String path : new String[] {"/", "/lastn", "/eureka/apps", "/eureka/apps/CHAT-SERVICE",
+                "/internal/chat-nodes", "/actuator/info"}) {
+            for (String authorization : new String[] {null, basic("parley", "wrong"), "Bearer " + validToken()}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(local(path)).header("Accept", "application/json").GET();
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
+                HttpResponse<String> response = send(request);
+                assertThat(response.statusCode()).as("%s with %s", path, authorization).isEqualTo(401);
+                assertThat(response.body()).as(path).doesNotContain("chat-secret");
+                assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                        value -> assertThat(value).startsWith("Basic"));
+                assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                        type -> assertThat(type).startsWith("application/problem+json"));
+            }
+        }
+        // Probes keep the bare status; the details are for the service plane.
+        HttpResponse<String> health = send(HttpRequest.newBuilder(local("/actuator/health")).GET());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(health.body()).has("components")).isFalse();
+        assertThat(json.readTree(health.body()).get("status").asString()).isEqualTo("UP");
+        HttpResponse<String> detailed = send(asService(HttpRequest.newBuilder(local("/actuator/health")).GET()));
+        assertThat(json.readTree(detailed.body()).has("components")).isTrue();
+    }
+
+    @Test
+    void anUnauthenticatedOrWrongPasswordRegistrationIsRefusedAndNeverHandedToClients() throws Exception {
+        FakeChatNode honest = register(node("chat-honest", 50));
+        awaitPolled("chat-honest");
+        FakeChatNode fake = node("chat-fake", 0);
+
+        HttpResponse<String> anonymous = send(registration(fake));
+        HttpResponse<String> wrongPassword = send(registration(fake).header("Authorization", basic("parley", "guess")));
+        HttpResponse<String> wrongUser = send(registration(fake).header("Authorization", basic("admin", REGISTRY_PASSWORD)));
+        HttpResponse<String> userToken = send(registration(fake).header("Authorization", "Bearer " + validToken()));
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(wrongPassword.statusCode()).isEqualTo(401);
+        assertThat(wrongUser.statusCode()).isEqualTo(401);
+        assertThat(userToken.statusCode()).isEqualTo(401);
+        // Several poll cycles later the registry still does not hold it, and no client is sent there.
+        Thread.sleep(1000);
+        HttpResponse<String> apps = send(asService(HttpRequest.newBuilder(local("/eureka/apps/CHAT-SERVICE"))
+                .header("Accept", "application/json").GET()));
+        assertThat(apps.body()).contains("chat-honest").doesNotContain("chat-fake");
+        assertThat(knownNodes()).extracting(node -> node.get("nodeId").asString()).containsExactly("chat-honest");
+        for (int i = 0; i < 10; i++) {
+            assertThat(chatServer(validToken()).get("url").asString()).isEqualTo(honest.wsUrl());
+        }
+    }
+
+    @Test
+    void deregistrationRenewalAndStatusOverridesNeedTheCredentials() throws Exception {
+        FakeChatNode node = register(node("chat-kept", 4));
+        awaitPolled("chat-kept");
+        String instance = "/eureka/apps/CHAT-SERVICE/chat-kept";
+
+        List<HttpRequest.Builder> attacks = List.of(
+                HttpRequest.newBuilder(local(instance)).DELETE(),
+                HttpRequest.newBuilder(local(instance + "/status?value=OUT_OF_SERVICE")).PUT(HttpRequest.BodyPublishers.noBody()),
+                HttpRequest.newBuilder(local(instance + "/status?value=UP")).DELETE(),
+                HttpRequest.newBuilder(local(instance + "?status=DOWN")).PUT(HttpRequest.BodyPublishers.noBody()),
+                HttpRequest.newBuilder(local(instance + "/metadata?ws-url=ws://evil.example/ws/v1"))
+                        .PUT(HttpRequest.BodyPublishers.noBody()));
+        for (HttpRequest.Builder attack : attacks) {
+            assertThat(send(attack).statusCode()).isEqualTo(401);
+            assertThat(send(attack.header("Authorization", basic("parley", "nope"))).statusCode()).isEqualTo(401);
+        }
+
+        Thread.sleep(1000);
+        for (int i = 0; i < 5; i++) {
+            assertThat(chatServer(validToken()).get("url").asString()).isEqualTo(node.wsUrl());
+        }
+    }
+
+    @Test
+    void aNodeReportingANegativeOrAbsurdLoadIsNeverHandedOut() throws Exception {
+        FakeChatNode honest = register(node("chat-loaded", 40));
+        register(node("chat-negative", -1));
+        register(node("chat-absurd", 2_000_000_000));
+        awaitPolled("chat-loaded");
+        Thread.sleep(1000); // several poll cycles of the two liars
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(chatServer(validToken()).get("url").asString()).isEqualTo(honest.wsUrl());
+        }
+        assertThat(knownNodes()).filteredOn(node -> !node.get("nodeId").asString().equals("chat-loaded"))
+                .allSatisfy(node -> {
+                    assertThat(node.get("reachable").asBoolean()).isFalse();
+                    assertThat(node.get("available").asBoolean()).isFalse();
+                });
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private FakeChatNode node(String nodeId, int connections) {
@@ -195,8 +298,16 @@ class ChatServerDiscoveryIT {
         return node;
     }
 
-    /** Registers the node the way a Eureka client does: POST /eureka/apps/{APP} with the instance. */
+    /** Registers the node the way a Eureka client does: POST /eureka/apps/{APP} with the instance and the credentials. */
     private FakeChatNode register(FakeChatNode node) throws Exception {
+        HttpResponse<String> response = send(asService(registration(node)));
+        assertThat(response.statusCode()).as("registration of %s", node.nodeId).isEqualTo(204);
+        registered.add(node.nodeId);
+        return node;
+    }
+
+    /** A registration request for the node, without credentials. */
+    private HttpRequest.Builder registration(FakeChatNode node) {
         String instance = """
                 {"instance": {
                   "instanceId": "%1$s", "app": "CHAT-SERVICE", "hostName": "127.0.0.1", "ipAddr": "127.0.0.1",
@@ -206,12 +317,18 @@ class ChatServerDiscoveryIT {
                   "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo", "name": "MyOwn"},
                   "metadata": {"ws-url": "%3$s"}
                 }}""".formatted(node.nodeId, node.port(), node.wsUrl());
-        HttpResponse<String> response = send(HttpRequest.newBuilder(local("/eureka/apps/CHAT-SERVICE"))
+        return HttpRequest.newBuilder(local("/eureka/apps/CHAT-SERVICE"))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(instance)));
-        assertThat(response.statusCode()).as("registration of %s", node.nodeId).isEqualTo(204);
-        registered.add(node.nodeId);
-        return node;
+                .POST(HttpRequest.BodyPublishers.ofString(instance));
+    }
+
+    private static HttpRequest.Builder asService(HttpRequest.Builder request) {
+        return request.header("Authorization", REGISTRY_AUTHORIZATION);
+    }
+
+    static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private void awaitPolled(String... nodeIds) {
@@ -226,7 +343,7 @@ class ChatServerDiscoveryIT {
     }
 
     private List<JsonNode> knownNodes() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(local("/internal/chat-nodes")).GET());
+        HttpResponse<String> response = send(asService(HttpRequest.newBuilder(local("/internal/chat-nodes")).GET()));
         assertThat(response.statusCode()).isEqualTo(200);
         List<JsonNode> known = new ArrayList<>();
         json.readTree(response.body()).forEach(known::add);

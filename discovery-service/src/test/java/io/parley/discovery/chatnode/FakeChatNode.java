@@ -27,6 +27,13 @@ final class FakeChatNode implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/internal/node", exchange -> {
+            // Like chat-service: /internal/node is on the service plane and wants the registry credentials.
+            if (!ChatServerDiscoveryIT.REGISTRY_AUTHORIZATION.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"Parley service plane\"");
+                exchange.sendResponseHeaders(401, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = ("{\"nodeId\":\"%s\",\"wsUrl\":\"%s\",\"connections\":%d,\"draining\":%b,\"extra\":\"ignored\"}"
                     .formatted(nodeId, wsUrl(), this.connections, this.draining))
                     .getBytes(StandardCharsets.UTF_8);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import io.parley.common.web.ProblemTypes;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -41,7 +42,7 @@ class RouteFallbackController {
         if (route == null) {
             // Called directly rather than forwarded by a route: there is nothing here.
             return ResponseEntity.status(HttpStatus.NOT_FOUND)
-                    .body(ProblemDetail.forStatus(HttpStatus.NOT_FOUND));
+                    .body(notFound());
         }
         Throwable failure = exchange.getAttribute(CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
         boolean timedOut = isTimeout(failure);
@@ -91,5 +92,11 @@ class RouteFallbackController {
 
     private static String describe(Throwable failure) {
         return failure == null ? "unknown cause" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    private static ProblemDetail notFound() {
+        ProblemDetail problem = ProblemDetail.forStatus(HttpStatus.NOT_FOUND);
+        problem.setType(ProblemTypes.NOT_FOUND);
+        return problem;
     }
 }

@@ -22,10 +22,17 @@ final class Http {
     }
 
     static Optional<Response> get(String url) {
+        return get(url, null);
+    }
+
+    /** With an {@code Authorization} header (null: none). */
+    static Optional<Response> get(String url, String authorization) {
         try {
-            HttpResponse<String> response = CLIENT.send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return Optional.of(new Response(response.statusCode(), response.body()));
         } catch (IOException e) {
             return Optional.empty();

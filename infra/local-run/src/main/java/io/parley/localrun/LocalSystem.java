@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
@@ -119,6 +120,7 @@ public final class LocalSystem implements AutoCloseable {
     private final List<ServerProcess> infra = new ArrayList<>();
     private final List<ServerProcess> services = new ArrayList<>();
     private final ServerProcess[] chatNodes;
+    private RegistryPassword registryPassword;
     private volatile Duration startupTime;
     private boolean closed;
 
@@ -160,6 +162,7 @@ public final class LocalSystem implements AutoCloseable {
             throw new UncheckedIOException("Cannot create " + dataDir, e);
         }
         progress("starting in " + dataDir + " (logs in " + dataDir.resolve("logs") + ")");
+        registryPassword = RegistryPassword.inDataDir(dataDir);
 
         ServerProcess kafka = track(infra, KafkaServerLauncher.start(repoRoot, dataDir.resolve("kafka"),
                 ports.kafka(), ports.kafkaController(), log("kafka")));
@@ -271,6 +274,21 @@ public final class LocalSystem implements AutoCloseable {
         return dataDir;
     }
 
+    /** The registry (service-plane) user every service registers with: {@code parley}. */
+    public String registryUser() {
+        return RegistryPassword.USER;
+    }
+
+    /** The registry password of this system (generated on the first start, kept in the data dir). */
+    public String registryPassword() {
+        return registryPassword.value();
+    }
+
+    /** The {@code Authorization} header value for discovery's {@code /eureka/**}, and every {@code /internal/**}. */
+    public String registryAuthorization() {
+        return registryPassword.basicAuthorization();
+    }
+
     public LocalPorts ports() {
         return ports;
     }
@@ -357,9 +375,11 @@ public final class LocalSystem implements AutoCloseable {
                     .append(apiServiceUrl()).append("/api/openapi)\n");
             out.append(" api-service             ").append(apiServiceUrl()).append('\n');
             out.append(" push-service            ").append(pushServiceUrl())
-                    .append("  (FCM or log-only sink: see its /actuator/health)\n");
+                    .append("  (FCM or log-only sink: its /actuator/health with the registry credentials)\n");
             out.append(" discovery (Eureka)      ").append(discoveryUrl()).append("  (chat nodes: ")
                     .append(discoveryUrl()).append("/internal/chat-nodes)\n");
+            out.append(" registry credentials    user ").append(RegistryPassword.USER).append(", password in ")
+                    .append(registryPassword.file()).append("\n");
             for (int i = 0; i < chatNodes.length; i++) {
                 out.append(String.format(" chat node %-13s %s  (WebSocket %s)%n", chatNodeId(i),
                         chatNodeUrls().get(i), chatNodeWsUrls().get(i)));
@@ -444,7 +464,10 @@ public final class LocalSystem implements AutoCloseable {
             command.add("--parley.chat.node-id=" + name);
             command.add("--parley.chat.public-ws-url=ws://127.0.0.1:" + port + "/ws/v1");
         }
-        ServerProcess process = ServerProcess.start(name, command, dataDir, log(name));
+        // The secret travels in the environment, never on the command line (ps shows that to everyone).
+        ServerProcess process = ServerProcess.start(name, command,
+                Map.of("PARLEY_REGISTRY_USER", RegistryPassword.USER, "PARLEY_REGISTRY_PASSWORD", registryPassword.value()),
+                dataDir, log(name));
         synchronized (this) {
             services.add(process);
         }
@@ -478,7 +501,7 @@ public final class LocalSystem implements AutoCloseable {
 
     /** Reads discovery's node list without a JSON library: the object naming the node says available. */
     private boolean discoveryListsAvailable(String nodeId) {
-        return Http.get(discoveryUrl() + "/internal/chat-nodes")
+        return Http.get(discoveryUrl() + "/internal/chat-nodes", registryAuthorization())
                 .filter(r -> r.status() == 200)
                 .map(r -> {
                     Matcher objects = NODE_OBJECT.matcher(r.body());

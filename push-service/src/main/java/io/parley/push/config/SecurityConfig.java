@@ -1,9 +1,13 @@
 package io.parley.push.config;
 
+import io.parley.common.registry.RegistryCredentials;
 import io.parley.common.security.BearerJwtSecurity;
 import io.parley.common.security.SecurityProblemResponses;
+import io.parley.common.security.ServicePlaneSecurity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,12 +17,28 @@ import tools.jackson.databind.json.JsonMapper;
  * JWKS at {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri}); the caller is the token's
  * {@code sub}. 401/403 come back as problem details like every other error (the chain every
  * service shares: common's {@link BearerJwtSecurity}). The OpenAPI description
- * ({@code /api/push/openapi}) and Swagger UI ({@code /api/push/docs}) need no token.
+ * ({@code /api/push/openapi}) and Swagger UI ({@code /api/push/docs}) need no token. Actuator is
+ * on the service plane: the bare health status is public, details (which push sink is in use, the
+ * Cassandra and Kafka state) need the registry credentials ({@link ServicePlaneSecurity}).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfig {
 
     @Bean
+    RegistryCredentials registryCredentials(Environment environment) {
+        return RegistryCredentials.from(environment);
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain servicePlane(HttpSecurity http, RegistryCredentials credentials, JsonMapper jsonMapper)
+            throws Exception {
+        http.securityMatcher("/actuator/**", "/internal/**");
+        return ServicePlaneSecurity.filterChain(http, credentials, jsonMapper);
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain pushSecurity(HttpSecurity http, JsonMapper jsonMapper) throws Exception {
         var problems = new SecurityProblemResponses(jsonMapper);
         return BearerJwtSecurity.filterChain(http, problems, publicPaths -> publicPaths

@@ -1,5 +1,6 @@
 package io.parley.push.device;
 
+import io.parley.common.text.TextRules;
 import io.parley.common.web.ApiException;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,9 @@ final class DeviceValidation {
         }
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw ApiException.badRequest("token", "must be at most " + MAX_TOKEN_LENGTH + " characters");
+        }
+        if (!TextRules.isValidUnicode(token)) {
+            throw ApiException.badRequest("token", TextRules.INVALID_UNICODE);
         }
         if (token.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw ApiException.badRequest("token", "must not contain whitespace or control characters");

@@ -61,7 +61,7 @@ public class OpenApiConfig {
                                 .addProperty("message", new StringSchema().example("must not be empty")))
                         .addSchemas(PROBLEM, new ObjectSchema()
                                 .description("RFC 9457 problem detail")
-                                .addProperty("type", new StringSchema().example("about:blank"))
+                                .addProperty("type", new StringSchema().example("urn:parley:problem:invalid-request"))
                                 .addProperty("title", new StringSchema().example("Bad Request"))
                                 .addProperty("status", new IntegerSchema().example(400))
                                 .addProperty("detail", new StringSchema().example("Invalid request: check token."))

@@ -126,9 +126,16 @@ class PushApiIT extends PushIntegrationTest {
     }
 
     @Test
-    void healthSaysWhichSinkIsUsed() throws Exception {
-        JsonNode health = JSON.readTree(anonymous("GET", "/actuator/health").body());
+    void healthSaysWhichSinkIsUsedToTheServicePlaneOnly() throws Exception {
+        JsonNode health = JSON.readTree(asService("GET", "/actuator/health", REGISTRY_PASSWORD).body());
         assertThat(health.path("components").path("push").path("details").path("sink").asString()).isEqualTo("fcm");
+
+        JsonNode anonymousHealth = JSON.readTree(anonymous("GET", "/actuator/health").body());
+        assertThat(anonymousHealth.path("status").asString()).isEqualTo("UP");
+        assertThat(anonymousHealth.has("components")).isFalse();
+        assertThat(JSON.readTree(asService("GET", "/actuator/health", "wrong").body()).has("components")).isFalse();
+        assertThat(anonymous("GET", "/actuator/info").statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/actuator/info", 42L, null).status()).isEqualTo(401);
     }
 
     @Test
@@ -172,6 +179,18 @@ class PushApiIT extends PushIntegrationTest {
         assertThat(components.path("schemas").path("FieldError").path("properties").has("field")).isTrue();
 
         assertThat(anonymous("GET", "/api/push/docs").statusCode()).isIn(200, 302);
+    }
+
+    /** Issue 9: every request string is valid Unicode; otherwise a 400 naming the field, typed as docs/api.md lists. */
+    @Test
+    void aTokenOrPlatformThatIsNotValidUnicodeIsA400NamingTheFieldAndStoresNothing() throws Exception {
+        long user = 7_000_000_000L + (System.nanoTime() & 0xFFFFFFL);
+        Response token = call("PUT", "/api/push/devices/phone-1", user, "{\"platform\":\"android\",\"token\":\"tok\\udc00en\"}");
+        assertBadRequest(token, "token");
+        assertThat(token.body().path("type").asString()).isEqualTo("urn:parley:problem:invalid-request");
+        assertBadRequest(call("PUT", "/api/push/devices/phone-1", user, "{\"platform\":\"\\ud800\",\"token\":\"t\"}"), "platform");
+        assertThat(call("GET", "/api/push/devices", user, null).body()).isEmpty();
+        assertThat(anonymous("GET", "/api/push/devices").body()).contains("\"type\":\"urn:parley:problem:unauthenticated\"");
     }
 
     private static void assertBadRequest(Response response, String field) {

@@ -45,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = PushServiceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
                 "eureka.client.enabled=false",
+                "parley.registry.password=" + PushIntegrationTest.REGISTRY_PASSWORD,
                 "parley.push.coalesce-window=2s",
                 "parley.push.retry.initial-backoff=200ms",
                 "parley.push.retry.max-backoff=2s"
@@ -52,6 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Import({TestJwt.class, FakeFcmConfig.class})
 public abstract class PushIntegrationTest {
 
+    protected static final String REGISTRY_PASSWORD = "it-registry-secret";
     protected static final Duration PATIENCE = Duration.ofMinutes(2);
     protected static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -155,6 +157,15 @@ public abstract class PushIntegrationTest {
 
     protected HttpResponse<String> anonymous(String method, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A call with the registry credentials (the service plane: actuator details). */
+    protected HttpResponse<String> asService(String method, String path, String password) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString(
+                ("parley:" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Basic " + basic)
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,12 +37,24 @@ public final class ServerProcess {
      * @param name a short name for messages ("kafka", "chat-1")
      */
     public static ServerProcess start(String name, List<String> command, Path workingDir, Path logFile) {
+        return start(name, command, Map.of(), workingDir, logFile);
+    }
+
+    /**
+     * As {@link #start(String, List, Path, Path)}, with {@code environment} added to the child's
+     * environment: the way to hand a child a secret, which on the command line every local user
+     * could read in the process list (and which the log's first line would show).
+     */
+    public static ServerProcess start(String name, List<String> command, Map<String, String> environment,
+            Path workingDir, Path logFile) {
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Files.createDirectories(workingDir);
             Files.writeString(logFile, "=== " + Instant.now() + " starting " + name + ": " + printable(command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .directory(workingDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(Redirect.appendTo(logFile.toFile()))
