@@ -2,6 +2,7 @@ package io.parley.chat.sequencing;
 
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.SystemEvent;
+import io.parley.common.text.TextRules;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -10,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Reads a record of {@code parley.messages.submitted} and tells whether it can ever be sequenced.
  * A record that cannot (not JSON of a {@link MessageSubmitted}, no ids, or a string that is not
- * valid UTF-16, which Cassandra's text codec refuses on every attempt) is a permanent failure:
+ * valid UTF-16 by the edges' one rule, {@link TextRules}, which Cassandra's text codec refuses on
+ * every attempt) is a permanent failure:
  * retrying it would stop every conversation of its partition for good, so it is set aside before
  * any seq is claimed for it, and the conversation's order stays dense.
  */
@@ -71,29 +73,10 @@ final class SequencerInput {
 
     private static Optional<String> firstInvalid(String... namesAndValues) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
-            if (!isWellFormed(namesAndValues[i + 1])) {
+            if (!TextRules.isValidUnicode(namesAndValues[i + 1])) {
                 return Optional.of(namesAndValues[i] + " is not valid Unicode (unpaired surrogate)");
             }
         }
         return Optional.empty();
-    }
-
-    /** True when every surrogate of the string is part of a pair (null counts as well formed). */
-    static boolean isWellFormed(String text) {
-        if (text == null) {
-            return true;
-        }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
-                    return false;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

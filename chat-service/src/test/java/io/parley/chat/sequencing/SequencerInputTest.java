@@ -37,12 +37,4 @@ class SequencerInputTest {
         assertThat(SequencerInput.read(null)).isInstanceOf(SequencerInput.Poison.class);
         assertThat(read("{\"text\":\"no ids\"}")).isInstanceOf(SequencerInput.Poison.class);
     }
-
-    @Test
-    void surrogatePairsAreWellFormedAndLoneHalvesAreNot() {
-        assertThat(SequencerInput.isWellFormed("\uD83D\uDE00")).isTrue();
-        assertThat(SequencerInput.isWellFormed(null)).isTrue();
-        assertThat(SequencerInput.isWellFormed("\uD83D")).isFalse();
-        assertThat(SequencerInput.isWellFormed("\uDE00\uD83D")).isFalse();
-    }
 }
