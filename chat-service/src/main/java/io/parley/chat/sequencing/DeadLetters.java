@@ -6,22 +6,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.parley.common.events.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.DefaultKafkaProducerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
@@ -30,57 +20,38 @@ import org.springframework.stereotype.Component;
  * record (key, value bytes as they were, headers) goes to {@link Topics#MESSAGES_DEAD_LETTER}
  * with Spring Kafka's standard {@code kafka_dlt-*} headers saying where it came from and why, an
  * ERROR line is logged and {@code parley.sequencer.dead.letters} counts it. The partition then
- * moves on. The offset of the poll is committed only after the dead letter is acknowledged, so a
- * crash in between sets it aside again rather than losing it.
+ * moves on. The dead letter is written in the sequencer's transaction, together with the input
+ * offset that passes it: it is set aside exactly once, never lost and never retried.
  */
 @Component
-class DeadLetters implements DisposableBean {
+class DeadLetters {
 
     static final String COUNTER = "parley.sequencer.dead.letters";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
 
-    private final DefaultKafkaProducerFactory<String, byte[]> producers;
-    private final KafkaTemplate<String, byte[]> kafka;
     private final Counter counter;
 
-    DeadLetters(KafkaProperties kafkaProperties, ObjectProvider<MeterRegistry> meters) {
-        // Its own producer of raw bytes (not a bean: a KafkaTemplate bean would replace Boot's
-        // JSON one), with the same durable settings as every producer of this node.
-        Map<String, Object> props = new HashMap<>(kafkaProperties.buildProducerProperties());
-        props.keySet().removeIf(key -> key.startsWith("spring.json."));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        this.producers = new DefaultKafkaProducerFactory<>(props);
-        this.kafka = new KafkaTemplate<>(producers);
+    DeadLetters(ObjectProvider<MeterRegistry> meters) {
         this.counter = Counter.builder(COUNTER)
                 .description("records of parley.messages.submitted set aside because they can never be sequenced")
                 .register(meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
-    CompletableFuture<?> setAside(ConsumerRecord<String, byte[]> record, String reason) {
+    /** The dead letter of a record read from {@code origin}; logs and counts it. */
+    Record<String, byte[]> setAside(Record<String, byte[]> record, RecordMetadata origin, String reason) {
         log.error("Setting aside record {}-{}@{} (key {}) on {}: it can never be sequenced: {}",
-                record.topic(), record.partition(), record.offset(), record.key(), Topics.MESSAGES_DEAD_LETTER, reason);
+                origin.topic(), origin.partition(), origin.offset(), record.key(), Topics.MESSAGES_DEAD_LETTER, reason);
         counter.increment();
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.MESSAGES_DEAD_LETTER, null,
-                record.key(), record.value());
-        for (Header header : record.headers()) {
-            dead.headers().add(header);
-        }
-        dead.headers()
-                .add(KafkaHeaders.DLT_ORIGINAL_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8))
-                .add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(record.partition()).array())
-                .add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(record.offset()).array())
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, origin.topic().getBytes(StandardCharsets.UTF_8))
+                .add(KafkaHeaders.DLT_ORIGINAL_PARTITION, ByteBuffer.allocate(4).putInt(origin.partition()).array())
+                .add(KafkaHeaders.DLT_ORIGINAL_OFFSET, ByteBuffer.allocate(8).putLong(origin.offset()).array())
                 .add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, reason.getBytes(StandardCharsets.UTF_8));
-        return kafka.send(dead);
+        return new Record<>(record.key(), record.value(), record.timestamp(), headers);
     }
 
     double count() {
         return counter.count();
-    }
-
-    @Override
-    public void destroy() {
-        producers.destroy();
     }
 }

@@ -31,11 +31,11 @@ import org.springframework.kafka.listener.RetryListener;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
- * The sequencer's Kafka wiring: its own consumer factory (raw bytes: {@link SequencerInput} reads
- * them, so a record that is not a readable message can be set aside whole), poll-at-a-time
- * handing with one offset commit per poll after success, and an error handler that retries a
- * failing poll until it succeeds instead of skipping it. Also declares the topics the sequencer
- * reads and writes (KafkaAdmin creates them if missing; node delivery topics belong to their node).
+ * The storage step's Kafka wiring ({@link StorageListener}): its own consumer factory (raw bytes,
+ * read_committed), poll-at-a-time handing with one offset commit per poll after success, and an
+ * error handler that retries a failing poll until it succeeds instead of skipping it. Also
+ * declares the topics the message path reads and writes (KafkaAdmin creates them if missing;
+ * node delivery topics belong to their node).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SequencerSettings.class)
@@ -78,7 +78,9 @@ class SequencerKafkaConfig {
         props.keySet().removeIf(key -> key.startsWith("spring.json.")
                 || key.equals(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG)
                 || key.equals(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG));
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, SequencerListener.GROUP);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, StorageListener.GROUP);
+        // Only what the sequencer committed: an aborted (fenced) transaction's records never count.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // This is the durable path of every message: a group that has no offsets yet (first start
         // of the system) must read the topic from its beginning, never skip what is already there.
@@ -91,9 +93,9 @@ class SequencerKafkaConfig {
 
     /**
      * Retries a failing poll with exponential back-off, without limit: a message that cannot be
-     * sequenced now (Cassandra or Kafka down) must be sequenced later, and skipping it would lose an
-     * acknowledged message. Records that can never be sequenced do not get here: the listener sets
-     * them aside on the dead-letter topic ({@link DeadLetters}).
+     * stored now (Cassandra or Kafka down) must be stored later, and skipping it would lose an
+     * acknowledged message. Records that can never be sequenced never get this far: the sequencer
+     * sets them aside on the dead-letter topic ({@link DeadLetters}).
      */
     private static DefaultErrorHandler errorHandler(SequencerSettings settings) {
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
@@ -106,13 +108,13 @@ class SequencerKafkaConfig {
         handler.setRetryListeners(new RetryListener() {
             @Override
             public void failedDelivery(ConsumerRecord<?, ?> record, Exception exception, int attempt) {
-                log.warn("Sequencing {}-{}@{} failed (attempt {}), retrying: {}",
+                log.warn("Storing {}-{}@{} failed (attempt {}), retrying: {}",
                         record.topic(), record.partition(), record.offset(), attempt, rootMessage(exception));
             }
 
             @Override
             public void failedDelivery(ConsumerRecords<?, ?> records, Exception exception, int attempt) {
-                log.warn("Sequencing a poll of {} records failed (attempt {}), retrying: {}",
+                log.warn("Storing a poll of {} records failed (attempt {}), retrying: {}",
                         records.count(), attempt, rootMessage(exception));
             }
         });
@@ -144,6 +146,14 @@ class SequencerKafkaConfig {
     @Bean
     NewTopic messagesSubmittedTopic(SequencerSettings settings) {
         return TopicBuilder.name(Topics.MESSAGES_SUBMITTED)
+                .partitions(settings.topicPartitions())
+                .replicas(settings.topicReplicas())
+                .build();
+    }
+
+    @Bean
+    NewTopic messagesSequencedTopic(SequencerSettings settings) {
+        return TopicBuilder.name(Topics.MESSAGES_SEQUENCED)
                 .partitions(settings.topicPartitions())
                 .replicas(settings.topicReplicas())
                 .build();

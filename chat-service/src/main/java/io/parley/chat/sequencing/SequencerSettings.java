@@ -7,13 +7,17 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of the sequencer ({@code parley.chat.sequencer.*}).
  *
- * @param concurrency       consumer threads on this node; each owns some partitions of
- *                          {@code parley.messages.submitted} (more than its partition count is useless)
- *                          and handles a poll of them at a time, every conversation of the poll at once
- * @param maxPollRecords    records handed over in one poll: the batch whose claims, writes and fan-out
- *                          are issued together and whose offsets are committed once
- * @param workThreads       threads shared by this node's consumer threads for a poll's blocking steps
- *                          (group changes, member reads): conversations of a poll proceed side by side
+ * @param concurrency       sequencer (Kafka Streams) threads and storage consumer threads on this node;
+ *                          each owns some partitions (more than the partition count is useless)
+ * @param maxPollRecords    records handed over in one poll: the batch whose writes and fan-out are
+ *                          issued together and whose offsets are committed once
+ * @param workThreads       threads shared by this node's storage consumer threads for a poll's blocking
+ *                          steps (group changes, member reads): conversations of a poll proceed side by side
+ * @param commitInterval    how often the sequencer commits its transaction: what it sequenced becomes
+ *                          visible to storage at the commit, so this bounds the latency it adds; each
+ *                          commit costs the broker a few writes
+ * @param recentWindow      how long the sequencer remembers the ids of the messages it sequenced, to drop
+ *                          client retries; older retries are checked against the store (slower)
  * @param topicPartitions   partitions of {@code parley.messages.submitted} when this node creates it:
  *                          the most sequencer threads the whole cluster can use. Conversations are
  *                          spread over them by key; it cannot shrink later, and growing it moves
@@ -31,12 +35,18 @@ public record SequencerSettings(
         @DefaultValue("16") int topicPartitions,
         @DefaultValue("1") short topicReplicas,
         @DefaultValue("10s") Duration retryMaxInterval,
-        @DefaultValue("60s") Duration fanOutTimeout) {
+        @DefaultValue("60s") Duration fanOutTimeout,
+        @DefaultValue("10ms") Duration commitInterval,
+        @DefaultValue("2m") Duration recentWindow) {
 
     public SequencerSettings {
         if (concurrency < 1 || maxPollRecords < 1 || workThreads < 1 || topicPartitions < 1 || topicReplicas < 1) {
             throw new IllegalArgumentException("parley.chat.sequencer concurrency, max-poll-records, work-threads, "
                     + "topic-partitions and topic-replicas must be positive");
+        }
+        if (commitInterval.isNegative() || recentWindow.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new IllegalArgumentException("parley.chat.sequencer.commit-interval must not be negative and "
+                    + "recent-window must be at least 10s");
         }
         if (retryMaxInterval.isNegative() || retryMaxInterval.compareTo(Duration.ofMinutes(4)) > 0) {
             // The back-off sleeps on the consumer thread; past max.poll.interval.ms (5 min) the

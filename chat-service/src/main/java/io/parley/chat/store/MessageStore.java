@@ -21,8 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * The message store: {@code messages} (partitioned by conversation and seq bucket, newest first)
  * and {@code message_positions} (message id to seq), plus what storing a message moves:
- * {@code conversation_activity} (the conversation list's newest seq) and the sender's own
- * {@code receipts} marks (you have read what you wrote). Shared by the sequencer, which writes,
+ * {@code conversation_sequence} (seq to message id; history's newest seq), {@code conversation_activity} (the conversation list's newest seq) and the sender's own
+ * {@code receipts} marks (you have read what you wrote). Shared by the storage step, which writes,
  * and sync, which reads.
  *
  * <p>Every write is a plain upsert of the same values for the same message, so a replayed Kafka
@@ -37,6 +37,7 @@ public class MessageStore {
 
     private final CqlSession session;
     private final PreparedStatement insertMessage;
+    private final PreparedStatement insertSeq;
     private final PreparedStatement insertPosition;
     private final PreparedStatement raiseActivity;
     private final PreparedStatement raiseSenderMarks;
@@ -50,6 +51,8 @@ public class MessageStore {
                     kind, system_event, system_actor_id, system_target_ids, system_name, system_role)
                 VALUES (:conversation_id, :bucket, :seq, :message_id, :sender_id, :client_message_id, :body, :sent_at,
                     :kind, :system_event, :system_actor_id, :system_target_ids, :system_name, :system_role)""");
+        this.insertSeq = session.prepare(
+                "INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)");
         this.insertPosition = session.prepare(
                 "INSERT INTO message_positions (message_id, conversation_id, seq) VALUES (?, ?, ?)");
         // USING TIMESTAMP <seq>: the highest seq wins whatever order the writes land in (schema V005).
@@ -72,11 +75,11 @@ public class MessageStore {
     }
 
     /**
-     * Writes the messages (of any conversations, each with its claimed seq), the conversations'
-     * activity and the senders' marks, all at once; then, once every one of those is
+     * Writes the messages (of any conversations, each with its seq), their seq rows, the
+     * conversations' activity and the senders' marks, all at once; then, once every one of those is
      * acknowledged, the messages' positions. The order makes a {@code message_positions} row proof
-     * that everything else exists, so a replayed record that finds its position need not (and must
-     * not) write again: the first stored content of a message is the one that stays.
+     * that everything else exists: api-service waits for one to know a group change is applied, and
+     * the sequencer trusts one when it checks an old retry.
      *
      * <p>Activity and marks are written once per conversation (and sender) with the batch's highest
      * seq: they are {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same batch would
@@ -91,6 +94,8 @@ public class MessageStore {
         List<CompletableFuture<?>> rows = new ArrayList<>();
         for (StoredMessage message : messages) {
             rows.add(session.executeAsync(messageRow(message)).toCompletableFuture());
+            rows.add(session.executeAsync(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()))
+                    .toCompletableFuture());
             newestByConversation.merge(message.conversationId(), message,
                     (a, b) -> a.seq() >= b.seq() ? a : b);
             newestSeqBySender.merge(List.of(message.conversationId(), message.senderId()), message.seq(), Math::max);

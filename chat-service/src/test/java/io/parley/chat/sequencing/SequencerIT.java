@@ -32,6 +32,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.LongStream;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -68,7 +73,9 @@ import tools.jackson.databind.json.JsonMapper;
         "parley.chat.node-id=sequencer-it",
         // Two consumer threads, so that partitions of the test topic are spread over them.
         "parley.chat.sequencer.concurrency=2",
-        "parley.chat.sequencer.retry-max-interval=1s"
+        "parley.chat.sequencer.retry-max-interval=1s",
+        // Short, so that a test can outlive it and see an old retry checked against the store.
+        "parley.chat.sequencer.recent-window=10s"
 })
 class SequencerIT {
 
@@ -81,8 +88,8 @@ class SequencerIT {
     @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
     @EnableConfigurationProperties(ChatSettings.class)
     @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class, MemberSessions.class,
-            Sequencer.class, FanOut.class, SequencerListener.class, SequencerKafkaConfig.class, SequencedMembers.class,
-            DeadLetters.class})
+            StoredSequenceHistory.class, SequencerStreamsConfig.class, FanOut.class, StorageListener.class,
+            SequencerKafkaConfig.class, SequencedMembers.class, DeadLetters.class})
     static class Context {
 
         @Bean
@@ -117,7 +124,19 @@ class SequencerIT {
     SyncService sync;
 
     @Autowired
-    Sequencer sequencer;
+    KafkaProperties kafkaProperties;
+
+    @Autowired
+    SequencerSettings sequencerSettings;
+
+    @Autowired
+    SequenceHistory history;
+
+    @Autowired
+    DeadLetters deadLetters;
+
+    @Autowired
+    StreamsBuilderFactoryBean sequencerStreams;
 
     @Test
     void concurrentProducersGetDenseSeqsInKafkaOrder() throws Exception {
@@ -180,23 +199,31 @@ class SequencerIT {
     }
 
     @Test
-    void claimWithoutAStoredMessageIsReusedAfterACrash() throws Exception {
+    void retryOlderThanTheSequencerRemembersIsFoundInTheStore() throws Exception {
         long sender = randomId();
         long conversation = conversation(sender, randomId());
-        MessageSubmitted crashed = submitted(conversation, sender, "claimed, then the node died");
-        MessageSubmitted next = submitted(conversation, sender, "after recovery");
-        // What a sequencer leaves behind when it dies between the claim and the writes.
-        cql.execute("INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)",
-                conversation, 1L, crashed.messageId());
+        // First accepted a minute ago (the window is 10 s): the sequencer asks the store whether it
+        // is there; it is not, so it is sequenced.
+        long acceptedAt = System.currentTimeMillis() - 60_000;
+        MessageSubmitted old = new MessageSubmitted(randomId(), conversation, sender, "origin", "client-old",
+                "accepted a minute ago", acceptedAt);
+        publish(old);
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 1);
 
-        publish(crashed);
+        // Long after the sequencer forgot it, the client's retry is published again.
+        Thread.sleep(sequencerSettings.recentWindow().plusSeconds(5).toMillis());
+        MessageSubmitted retry = new MessageSubmitted(old.messageId(), conversation, sender, "other-session",
+                old.clientMessageId(), "changed by the retry", acceptedAt);
+        MessageSubmitted next = submitted(conversation, sender, "next");
+        publish(retry);
         publish(next);
 
         await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= 2);
         assertThat(storedRows(conversation)).extracting(row -> row.getLong("message_id"))
-                .containsExactly(crashed.messageId(), next.messageId());
-        assertThat(position(crashed.messageId())).isEqualTo(1);
+                .containsExactly(old.messageId(), next.messageId());
         assertThat(claimCount(conversation)).isEqualTo(2);
+        assertThat(sync.sync(sender, Map.of(), 10).messages()).extracting(StoredMessage::text)
+                .containsExactly("accepted a minute ago", "next");
     }
 
     @Test
@@ -241,42 +268,59 @@ class SequencerIT {
     }
 
     @Test
-    void sequencersRacingOnOneConversationNeverShareOrSkipASeq() {
-        // What happens when a zombie consumer still works on a partition the group gave to another
-        // node: several sequencers claim seqs of one conversation at once.
-        long conversation = randomId();
-        int racers = 4;
-        int perRacer = 15;
-        List<CompletableFuture<Map<Long, Long>>> results = new ArrayList<>();
-        for (int r = 0; r < racers; r++) {
-            results.add(CompletableFuture.supplyAsync(() -> {
-                Map<Long, Long> seqByMessage = new HashMap<>();
-                for (int i = 0; i < perRacer; i++) {
-                    MessageSubmitted message = submitted(conversation, 1, "race " + i);
-                    seqByMessage.put(message.messageId(), placeRetrying(message));
-                }
-                return seqByMessage;
-            }));
-        }
-        Map<Long, Long> all = new HashMap<>();
-        results.forEach(result -> all.putAll(result.join()));
+    void partitionsMovingBetweenSequencersMidStreamNeitherShareNorSkipASeq() throws Exception {
+        // Every partition moves twice while a conversation streams in: from this context's sequencer
+        // to a second instance (another chat node) and back. Each move hands the last seq over
+        // through the store's changelog, as of the last committed transaction.
+        long alice = randomId();
+        long bob = randomId();
+        long conversation = conversation(alice, bob);
+        int perPhase = 40;
+        streamFromBoth(conversation, alice, bob, perPhase);
 
-        assertThat(all.values()).containsExactlyInAnyOrderElementsOf(
-                LongStream.rangeClosed(1, (long) racers * perRacer).boxed().toList());
-        all.forEach((messageId, seq) -> assertThat(claimedBy(conversation, seq)).isEqualTo(messageId));
-    }
+        Topology topology = new Topology();
+        SequencerStreamsConfig.addSequencer(topology, history, deadLetters, sequencerSettings, Clock.systemUTC());
+        KafkaStreams other = new KafkaStreams(topology, new StreamsConfig(SequencerStreamsConfig.properties(
+                kafkaProperties, "sequencer-it-second", sequencerSettings)));
+        try {
+            other.start();
+            CompletableFuture<Void> during = CompletableFuture.runAsync(
+                    () -> streamFromBoth(conversation, alice, bob, perPhase));
+            sequencerStreams.stop();
+            await().atMost(PATIENCE).until(() -> activeTasks(other) == sequencerSettings.topicPartitions());
+            during.join();
+            streamFromBoth(conversation, alice, bob, perPhase); // only the second instance sequences these
 
-    /** Like the container's error handler: a failed attempt (e.g. a Paxos contention timeout) is retried. */
-    private long placeRetrying(MessageSubmitted message) {
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try {
-                return sequencer.place(message).seq();
-            } catch (RuntimeException e) {
-                last = e;
+            sequencerStreams.start();
+            CompletableFuture<Void> back = CompletableFuture.runAsync(
+                    () -> streamFromBoth(conversation, alice, bob, perPhase));
+            other.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+            back.join();
+        } finally {
+            other.close(Duration.ofSeconds(30));
+            other.cleanUp();
+            if (!sequencerStreams.isRunning()) {
+                sequencerStreams.start();
             }
         }
-        throw last;
+
+        int total = 4 * 2 * perPhase;
+        await().atMost(PATIENCE).until(() -> storedRows(conversation).size() >= total);
+        List<Row> rows = storedRows(conversation);
+        assertThat(rows).extracting(row -> row.getLong("seq"))
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+        assertThat(rows).extracting(row -> row.getLong("message_id"))
+                .containsExactlyElementsOf(submittedInKafkaOrder(conversation, total));
+    }
+
+    private static void streamFromBoth(long conversation, long alice, long bob, int each) {
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(() -> publishMany(conversation, alice, each)),
+                CompletableFuture.runAsync(() -> publishMany(conversation, bob, each))).join();
+    }
+
+    private static int activeTasks(KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream().mapToInt(thread -> thread.activeTasks().size()).sum();
     }
 
     @Test

@@ -10,6 +10,13 @@ public final class Topics {
     /** {@link MessageSubmitted}, keyed by conversation id. */
     public static final String MESSAGES_SUBMITTED = "parley.messages.submitted";
 
+    /**
+     * {@link StoredMessage}s in seq order, keyed by conversation id: the sequencer's output, written
+     * in Kafka transactions (read it with {@code isolation.level=read_committed}). Chat nodes store
+     * and route from it; its partitions match {@link #MESSAGES_SUBMITTED}'s.
+     */
+    public static final String MESSAGES_SEQUENCED = "parley.messages.sequenced";
+
     /** {@link OfflineNotificationRequested}, keyed by recipient user id; consumed by push-service. */
     public static final String NOTIFICATIONS_OFFLINE = "parley.notifications.offline";
 

@@ -1,0 +1,123 @@
+package io.parley.chat.sequencing;
+
+import io.parley.common.events.MessageSubmitted;
+import io.parley.common.events.StoredMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives each message its dense place in its conversation (docs/design.md, step 4): the next seq
+ * after the conversation's last, kept in a state store of the Kafka Streams task that owns the
+ * conversation's partition.
+ *
+ * <p>Nothing here races: Kafka Streams runs this processor exactly once per input record
+ * ({@code exactly_once_v2}). The seq it hands out, the updated last seq and the input offset are
+ * committed in one Kafka transaction; a task that crashes or stalls past its poll interval (a
+ * zombie) is fenced by the group's generation, its transaction is aborted, and its successor
+ * restores the store from its changelog as of the last commit. So a seq never names two messages
+ * and none is skipped, without a Paxos round per message.
+ *
+ * <p>Idempotent by message id against client retries: the accept path re-publishes a retried
+ * message under its first message id, and the store remembers the ids of the last
+ * {@code recentWindow} so the copy is dropped. A retry older than that (its {@code sentAt}, the
+ * first accept's time, says so) is checked against the stored positions instead.
+ *
+ * <p>A record that can never be sequenced ({@link SequencerInput}) goes whole to the dead-letter
+ * topic, in the same transaction, before any seq is given to it: no hole, no stop.
+ */
+final class SequencingProcessor implements Processor<String, byte[], String, byte[]> {
+
+    static final String LAST_SEQ_STORE = "sequencer-last-seq";
+    static final String RECENT_MESSAGES_STORE = "sequencer-recent-messages";
+    static final String TO_SEQUENCED = "to-sequenced";
+    static final String TO_DEAD_LETTERS = "to-dead-letters";
+
+    private static final Logger log = LoggerFactory.getLogger(SequencingProcessor.class);
+
+    private final SequenceHistory history;
+    private final DeadLetters deadLetters;
+    private final Duration recentWindow;
+    private final Clock clock;
+
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<Long, Long> lastSeq;
+    private KeyValueStore<Long, Long> recentMessages;
+
+    SequencingProcessor(SequenceHistory history, DeadLetters deadLetters, Duration recentWindow, Clock clock) {
+        this.history = history;
+        this.deadLetters = deadLetters;
+        this.recentWindow = recentWindow;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.lastSeq = context.getStateStore(LAST_SEQ_STORE);
+        this.recentMessages = context.getStateStore(RECENT_MESSAGES_STORE);
+        Duration every = recentWindow.dividedBy(4);
+        context.schedule(every.isZero() ? Duration.ofSeconds(1) : every, PunctuationType.WALL_CLOCK_TIME,
+                now -> forgetOlderThan(clock.millis() - recentWindow.toMillis()));
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        SequencerInput.Read read = SequencerInput.read(record.value());
+        if (read instanceof SequencerInput.Poison poison) {
+            RecordMetadata origin = context.recordMetadata().orElseThrow();
+            context.forward(deadLetters.setAside(record, origin, poison.reason()), TO_DEAD_LETTERS);
+            return;
+        }
+        MessageSubmitted message = ((SequencerInput.Readable) read).message();
+        if (isKnown(message)) {
+            log.debug("Message {} of conversation {} is sequenced already (a client retry); dropped",
+                    message.messageId(), message.conversationId());
+            return;
+        }
+        Long last = lastSeq.get(message.conversationId());
+        long seq = (last != null ? last : history.newestSeq(message.conversationId())) + 1;
+        lastSeq.put(message.conversationId(), seq);
+        recentMessages.put(message.messageId(), clock.millis());
+        StoredMessage sequenced = new StoredMessage(message.messageId(), message.conversationId(), seq,
+                message.senderId(), message.clientMessageId(), message.text(), message.sentAt(), message.kind(),
+                message.system());
+        context.forward(new Record<>(Long.toString(message.conversationId()), SequencedRecords.write(sequenced),
+                record.timestamp(), new RecordHeaders()), TO_SEQUENCED);
+    }
+
+    private boolean isKnown(MessageSubmitted message) {
+        if (recentMessages.get(message.messageId()) != null) {
+            return true;
+        }
+        // First accepted long enough ago that the store may have forgotten it: ask what is stored.
+        // Half the window, so that clock differences between chat nodes cannot hide a retry.
+        boolean older = message.sentAt() < clock.millis() - recentWindow.toMillis() / 2;
+        return older && history.isStored(message.messageId());
+    }
+
+    private void forgetOlderThan(long cutoff) {
+        List<Long> expired = new ArrayList<>();
+        try (KeyValueIterator<Long, Long> all = recentMessages.all()) {
+            while (all.hasNext()) {
+                KeyValue<Long, Long> entry = all.next();
+                if (entry.value < cutoff) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        expired.forEach(recentMessages::delete);
+    }
+}
