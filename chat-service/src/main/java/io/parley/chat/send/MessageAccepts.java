@@ -98,13 +98,13 @@ public class MessageAccepts {
             }
         }
 
-        // The claim (a Paxos round) overlaps with the next frames' checks and claims; the record
+        // The claim (a read and a write) overlaps with the next frames' checks and claims; the record
         // is handed to the producer in frame order all the same (SendOrder).
         CompletableFuture<ClientMessageClaims.Claim> claim = claims.claim(senderId, send.clientId(), ids.nextId(),
                 conversationId, clock.millis());
         return order.publishInOrder(claim, claimed -> {
             // A retry publishes again with the stored id and time: the first attempt may have died
-            // between its claim and its publish. The sequencer is idempotent by message id.
+            // between its claim and its publish. The sequencer keeps one message per client id.
             MessageSubmitted submitted = new MessageSubmitted(claimed.messageId(), claimed.conversationId(), senderId,
                     sessionId, send.clientId(), send.text(), claimed.sentAt());
             ServerFrame ack = new ServerFrame.Ack(send.clientId(), Long.toString(claimed.messageId()),

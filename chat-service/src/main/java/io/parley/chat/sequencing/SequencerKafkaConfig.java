@@ -81,6 +81,10 @@ class SequencerKafkaConfig {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, StorageListener.GROUP);
         // Only what the sequencer committed: an aborted (fenced) transaction's records never count.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A read_committed fetch that finds only records of open transactions waits out
+        // fetch.max.wait.ms (500 ms by default) even once they commit: that wait would be most of a
+        // message's latency.
+        props.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // This is the durable path of every message: a group that has no offsets yet (first start
         // of the system) must read the topic from its beginning, never skip what is already there.

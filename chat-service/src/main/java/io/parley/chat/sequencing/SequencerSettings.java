@@ -36,7 +36,7 @@ public record SequencerSettings(
         @DefaultValue("1") short topicReplicas,
         @DefaultValue("10s") Duration retryMaxInterval,
         @DefaultValue("60s") Duration fanOutTimeout,
-        @DefaultValue("10ms") Duration commitInterval,
+        @DefaultValue("25ms") Duration commitInterval,
         @DefaultValue("2m") Duration recentWindow) {
 
     public SequencerSettings {

@@ -81,7 +81,7 @@ class SequencerStreamsConfig {
                         Serdes.Long(), Serdes.Long()), "sequence")
                 .addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE),
-                        Serdes.Long(), Serdes.Long()), "sequence")
+                        Serdes.String(), Serdes.Long()), "sequence")
                 .addSink(SequencingProcessor.TO_SEQUENCED, Topics.MESSAGES_SEQUENCED,
                         new StringSerializer(), new ByteArraySerializer(), "sequence")
                 .addSink(SequencingProcessor.TO_DEAD_LETTERS, Topics.MESSAGES_DEAD_LETTER,
@@ -112,6 +112,11 @@ class SequencerStreamsConfig {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), 10_000);
         // The commit flushes the producer; waiting longer than that for a fuller batch only adds latency.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 2);
+        // A transaction's first write can find the previous commit still completing
+        // (CONCURRENT_TRANSACTIONS, retried): at the default 100 ms back-off that pause would be
+        // most of a message's latency.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 5);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 100);
         return props;
     }
 

@@ -2,6 +2,7 @@ package io.parley.chat.sequencing;
 
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.StoredMessage;
+import io.parley.id.SnowflakeId;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * restores the store from its changelog as of the last commit. So a seq never names two messages
  * and none is skipped, without a Paxos round per message.
  *
- * <p>Idempotent by message id against client retries: the accept path re-publishes a retried
- * message under its first message id, and the store remembers the ids of the last
- * {@code recentWindow} so the copy is dropped. A retry older than that (its {@code sentAt}, the
- * first accept's time, says so) is checked against the stored positions instead.
+ * <p>One message per (sender, client message id), and per message id for system messages (which
+ * have no client id): a client's retry is re-published under its first message id, two racing
+ * first attempts of one client id under two (see {@code ClientMessageClaims}); the store
+ * remembers the keys of the last {@code recentWindow}, so every copy after the first is dropped.
+ * A message first issued before that (its id's timestamp or its {@code sentAt} says so) and every
+ * system message the store does not remember (api-service redoes a change under its first id,
+ * maybe much later) is checked against the stored positions instead.
  *
  * <p>A record that can never be sequenced ({@link SequencerInput}) goes whole to the dead-letter
  * topic, in the same transaction, before any seq is given to it: no hole, no stop.
@@ -54,7 +58,7 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
 
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<Long, Long> lastSeq;
-    private KeyValueStore<Long, Long> recentMessages;
+    private KeyValueStore<String, Long> recentMessages;
 
     SequencingProcessor(SequenceHistory history, DeadLetters deadLetters, Duration recentWindow, Clock clock) {
         this.history = history;
@@ -90,7 +94,7 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         Long last = lastSeq.get(message.conversationId());
         long seq = (last != null ? last : history.newestSeq(message.conversationId())) + 1;
         lastSeq.put(message.conversationId(), seq);
-        recentMessages.put(message.messageId(), clock.millis());
+        recentMessages.put(dedupKey(message), clock.millis());
         StoredMessage sequenced = new StoredMessage(message.messageId(), message.conversationId(), seq,
                 message.senderId(), message.clientMessageId(), message.text(), message.sentAt(), message.kind(),
                 message.system());
@@ -99,20 +103,28 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
     }
 
     private boolean isKnown(MessageSubmitted message) {
-        if (recentMessages.get(message.messageId()) != null) {
+        if (recentMessages.get(dedupKey(message)) != null) {
             return true;
         }
-        // First accepted long enough ago that the store may have forgotten it: ask what is stored.
-        // Half the window, so that clock differences between chat nodes cannot hide a retry.
-        boolean older = message.sentAt() < clock.millis() - recentWindow.toMillis() / 2;
-        return older && history.isStored(message.messageId());
+        // Issued long enough ago that the store may have forgotten it: ask what is stored. Half
+        // the window, so that clock differences between nodes cannot hide a retry.
+        long issuedAt = Math.min(message.sentAt(), SnowflakeId.timestampMillis(message.messageId()));
+        boolean old = issuedAt < clock.millis() - recentWindow.toMillis() / 2;
+        return (old || message.clientMessageId() == null) && history.isStored(message.messageId());
+    }
+
+    /** What makes two records one message: the sender's client message id, or the message id if none. */
+    static String dedupKey(MessageSubmitted message) {
+        return message.clientMessageId() != null
+                ? "c:" + message.senderId() + ":" + message.clientMessageId()
+                : "m:" + message.messageId();
     }
 
     private void forgetOlderThan(long cutoff) {
-        List<Long> expired = new ArrayList<>();
-        try (KeyValueIterator<Long, Long> all = recentMessages.all()) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> all = recentMessages.all()) {
             while (all.hasNext()) {
-                KeyValue<Long, Long> entry = all.next();
+                KeyValue<String, Long> entry = all.next();
                 if (entry.value < cutoff) {
                     expired.add(entry.key);
                 }

@@ -1,16 +1,21 @@
 package io.parley.chat.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.Statement;
 import io.parley.common.events.MessageKind;
 import io.parley.common.events.StoredMessage;
 import io.parley.common.events.SystemEvent;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,40 +81,57 @@ public class MessageStore {
 
     /**
      * Writes the messages (of any conversations, each with its seq), their seq rows, the
-     * conversations' activity and the senders' marks, all at once; then, once every one of those is
+     * conversations' activity and the senders' marks; then, once every one of those is
      * acknowledged, the messages' positions. The order makes a {@code message_positions} row proof
      * that everything else exists: api-service waits for one to know a group change is applied, and
      * the sequencer trusts one when it checks an old retry.
      *
-     * <p>Activity and marks are written once per conversation (and sender) with the batch's highest
-     * seq: they are {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same batch would
-     * lose to it anyway. Completes when Cassandra has acknowledged all.
+     * <p>Rows that share a partition go in one unlogged batch, which Cassandra applies as one
+     * mutation: per conversation, its {@code messages} rows of one bucket, and its seq rows with its
+     * activity and marks (all keyed by the conversation id). So a poll costs a few requests per
+     * conversation, not several per message. Activity and marks are written once per conversation
+     * (and sender) with the batch's highest seq: they are {@code USING TIMESTAMP <seq>} maxima, so
+     * the lower seqs of the same batch would lose to it anyway. Completes when Cassandra has
+     * acknowledged all.
      */
     public CompletableFuture<Void> saveAll(List<StoredMessage> messages) {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
+        Map<List<Long>, BatchStatementBuilder> messageRows = new LinkedHashMap<>();
+        Map<Long, BatchStatementBuilder> conversationRows = new LinkedHashMap<>();
         Map<Long, StoredMessage> newestByConversation = new HashMap<>();
         Map<List<Long>, Long> newestSeqBySender = new HashMap<>();
-        List<CompletableFuture<?>> rows = new ArrayList<>();
         for (StoredMessage message : messages) {
-            rows.add(session.executeAsync(messageRow(message)).toCompletableFuture());
-            rows.add(session.executeAsync(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()))
-                    .toCompletableFuture());
+            messageRows.computeIfAbsent(List.of(message.conversationId(), MessageBuckets.bucketOf(message.seq())),
+                    key -> BatchStatement.builder(BatchType.UNLOGGED)).addStatement(messageRow(message));
+            conversationRows.computeIfAbsent(message.conversationId(), key -> BatchStatement.builder(BatchType.UNLOGGED))
+                    .addStatement(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()));
             newestByConversation.merge(message.conversationId(), message,
                     (a, b) -> a.seq() >= b.seq() ? a : b);
             newestSeqBySender.merge(List.of(message.conversationId(), message.senderId()), message.seq(), Math::max);
         }
-        newestByConversation.values().forEach(newest -> rows.add(session.executeAsync(raiseActivity.bind(
-                newest.seq(), newest.seq(), Instant.ofEpochMilli(newest.sentAt()), newest.conversationId()))
-                .toCompletableFuture()));
-        newestSeqBySender.forEach((conversationAndSender, seq) -> rows.add(session.executeAsync(raiseSenderMarks.bind(
-                seq, seq, seq, conversationAndSender.get(0), conversationAndSender.get(1))).toCompletableFuture()));
+        newestByConversation.values().forEach(newest -> conversationRows.get(newest.conversationId())
+                .addStatement(raiseActivity.bind(newest.seq(), newest.seq(), Instant.ofEpochMilli(newest.sentAt()),
+                        newest.conversationId())));
+        newestSeqBySender.forEach((conversationAndSender, seq) -> conversationRows.get(conversationAndSender.get(0))
+                .addStatement(raiseSenderMarks.bind(seq, seq, seq, conversationAndSender.get(0),
+                        conversationAndSender.get(1))));
+        List<CompletableFuture<?>> rows = new ArrayList<>();
+        messageRows.values().forEach(batch -> rows.add(execute(batch)));
+        conversationRows.values().forEach(batch -> rows.add(execute(batch)));
         return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenCompose(written ->
                 CompletableFuture.allOf(messages.stream()
                         .map(message -> session.executeAsync(insertPosition.bind(
                                 message.messageId(), message.conversationId(), message.seq())).toCompletableFuture())
                         .toArray(CompletableFuture[]::new)));
+    }
+
+    /** One statement on its own, several as one unlogged batch. */
+    private CompletableFuture<?> execute(BatchStatementBuilder batch) {
+        BatchStatement built = batch.build();
+        Statement<?> statement = built.size() == 1 ? built.iterator().next() : built;
+        return session.executeAsync(statement).toCompletableFuture();
     }
 
     private BoundStatement messageRow(StoredMessage message) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.StoredMessage;
+import io.parley.common.events.SystemEvent;
+import io.parley.id.SnowflakeId;
 import io.parley.common.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -128,6 +130,32 @@ class SequencingProcessorTest {
     }
 
     @Test
+    void racingFirstAttemptsOfOneClientIdMakeOneMessage() {
+        // Two nodes accepted the same client id at once, each under a message id of its own.
+        submit(new MessageSubmitted(101, 1, 7, "phone-1", "client-x", "sent twice", NOW.toEpochMilli()));
+        submit(new MessageSubmitted(102, 1, 7, "phone-2", "client-x", "sent twice", NOW.toEpochMilli()));
+        // Another sender may use the same client id.
+        submit(new MessageSubmitted(103, 1, 8, "laptop", "client-x", "someone else", NOW.toEpochMilli()));
+
+        assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
+                .containsExactly(tuple(101L, 1L), tuple(103L, 2L));
+    }
+
+    @Test
+    void systemMessageRedoneAfterTheWindowIsFoundInTheStore() {
+        // Ids issued now, so only the system-message rule sends them to the store.
+        long redone = (NOW.toEpochMilli() - SnowflakeId.EPOCH.toEpochMilli()) << 22;
+        long fresh = redone + 1;
+        SystemEvent added = new SystemEvent(SystemEvent.MEMBER_ADDED, 7, List.of(9L), null, null);
+        storedMessages.add(redone);
+        submit(MessageSubmitted.system(redone, 4, added, NOW.toEpochMilli()));
+        submit(MessageSubmitted.system(fresh, 4, added, NOW.toEpochMilli()));
+
+        assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
+                .containsExactly(tuple(fresh, 1L));
+    }
+
+    @Test
     void oldMessagesAreCheckedAgainstTheStore() {
         long longAgo = NOW.minus(WINDOW).toEpochMilli();
         storedMessages.add(301L);
@@ -144,10 +172,10 @@ class SequencingProcessorTest {
         later(WINDOW.dividedBy(2));
         submit(message(101, 1, "retry within the window"));
         assertThat(sequencedMessages()).hasSize(1);
-        assertThat(driver.getKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE).get(101L)).isNotNull();
+        assertThat(driver.getKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE).get("c:7:client-101")).isNotNull();
 
         later(WINDOW);
-        assertThat(driver.getKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE).get(101L)).isNull();
+        assertThat(driver.getKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE).get("c:7:client-101")).isNull();
         storedMessages.add(101L); // stored long since
         submit(message(101, 1, "retry after the window"));
         submit(message(102, 1, "next"));

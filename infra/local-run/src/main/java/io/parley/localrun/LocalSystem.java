@@ -3,6 +3,7 @@ package io.parley.localrun;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.schema.SchemaMigrator;
 import io.parley.testsupport.server.CassandraServerLauncher;
+import io.parley.testsupport.server.Compilation;
 import io.parley.testsupport.server.Jdks;
 import io.parley.testsupport.server.KafkaServerLauncher;
 import io.parley.testsupport.server.Ports;
@@ -437,9 +438,10 @@ public final class LocalSystem implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Jdks.current().toString(),
                 "-Xms64m", "-Xmx" + kind.heapMb + "m",
-                // C1 only and a serial collector: several JVMs start at once on 2 cores.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // A serial collector: small heaps, and several JVMs share 2 cores.
+                "-XX:+UseSerialGC",
                 "-Djava.awt.headless=true"));
+        command.addAll(Compilation.flags());
         parentWatchAgent().ifPresent(agent ->
                 command.add("-javaagent:" + agent + "=" + ProcessHandle.current().pid()));
         command.addAll(List.of(

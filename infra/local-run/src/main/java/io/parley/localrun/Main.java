@@ -1,5 +1,6 @@
 package io.parley.localrun;
 
+import io.parley.testsupport.server.Compilation;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
@@ -19,6 +20,11 @@ public final class Main {
         // The driver's and Kafka client's INFO lines would bury the progress lines.
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+
+        // A system people use and measure: the full JIT in every JVM it starts (tests keep C1 only).
+        if (System.getProperty(Compilation.PROPERTY) == null) {
+            System.setProperty(Compilation.PROPERTY, "true");
+        }
 
         LocalSystem.Options options = LocalSystem.Options.defaults();
         for (String arg : args) {

@@ -66,11 +66,11 @@ public final class CassandraServerLauncher {
                 // Xms well below Xmx: as root, JNA's mlockall pins the whole committed heap.
                 "-Xms256M", "-Xmx1G", "-Xss256k",
                 "-XX:+UseG1GC",
-                "-XX:TieredStopAtLevel=1", // about half the CPU while starting
                 "-javaagent:" + module.entryStartingWith("jamm-"),
                 "-Djdk.attach.allowAttachSelf=true",
                 "-Djava.net.preferIPv4Stack=true",
                 "-Djava.awt.headless=true"));
+        command.addAll(Compilation.flags());
         command.addAll(JDK17_MODULE_FLAGS);
         command.addAll(List.of(
                 "-cp", module.classpathString(),

@@ -29,10 +29,11 @@ public final class KafkaServerLauncher {
         List<String> command = new ArrayList<>(List.of(
                 Jdks.current().toString(),
                 "-Xms128m", "-Xmx512m",
-                // C1 only and a serial collector: about half the CPU while starting, which is
-                // what a 2-core machine running tests and several JVMs needs most.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true",
+                // A serial collector: the broker's heap is small, and 2 cores run several JVMs.
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true"));
+        command.addAll(Compilation.flags());
+        command.addAll(List.of(
                 "-cp", module.classpathString(),
                 MAIN_CLASS,
                 "--data-dir=" + dataDir.toAbsolutePath(),
