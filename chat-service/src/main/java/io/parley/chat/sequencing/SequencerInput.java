@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * valid UTF-16 by the edges' one rule, {@link TextRules}, which Cassandra's text codec refuses on
  * every attempt) is a permanent failure:
  * retrying it would stop every conversation of its partition for good, so it is set aside before
- * any seq is claimed for it, and the conversation's order stays dense.
+ * any seq is given to it, and the conversation's order stays dense.
  */
 final class SequencerInput {
 

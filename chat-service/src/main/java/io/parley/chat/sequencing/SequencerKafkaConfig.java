@@ -126,8 +126,8 @@ class SequencerKafkaConfig {
     }
 
     /**
-     * Where a poll's blocking steps run (group changes, member reads, re-reads of replayed
-     * messages), so that the conversations of one poll proceed side by side.
+     * Where a storage poll's blocking steps run (group changes, member reads), so that the
+     * conversations of one poll proceed side by side.
      */
     @Bean(name = WORK_EXECUTOR, destroyMethod = "shutdown")
     ExecutorService sequencerWork(SequencerSettings settings) {

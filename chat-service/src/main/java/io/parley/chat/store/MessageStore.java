@@ -175,7 +175,7 @@ public class MessageStore {
     /**
      * The persisted messages of a conversation directly after {@code afterSeq}, oldest first, at
      * most {@code max}, without gaps: reading stops at the first seq that has no {@code messages}
-     * row yet (claimed by the sequencer but not written). Returning messages beyond such a hole
+     * row yet (sequenced but not written yet). Returning messages beyond such a hole
      * would move the reader's cursor past a message it never got; stopping there means it gets
      * that message live or from its next sync.
      */
@@ -199,7 +199,7 @@ public class MessageStore {
             for (Row row : session.execute(selectAfter.bind(conversationId, bucket, expected - 1, wanted))) {
                 long seq = row.getLong("seq");
                 if (seq != expected) {
-                    return out; // a hole: seq `expected` is claimed but not persisted yet
+                    return out; // a hole: seq `expected` is sequenced but not persisted yet
                 }
                 if (seq > lastSeq) {
                     return out;

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Service;
  *
  * <p>Only {@code user_conversations} decides which conversations are read, so a cursor for a
  * conversation the user does not belong to is ignored, never answered. Reads stop at the first seq
- * that is claimed but not yet persisted (see {@link MessageStore#readAfter}); because the session
+ * that is sequenced but not yet persisted (see {@link MessageStore#readAfter}); because the session
  * is registered in {@code user_sessions} before it may sync and the sequencer persists before it
  * routes, such a message reaches the device live instead.
  */
