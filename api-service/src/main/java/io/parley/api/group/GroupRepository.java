@@ -3,6 +3,7 @@ package io.parley.api.group;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.parley.api.concurrent.BoundedReads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,9 @@ import org.springframework.stereotype.Repository;
 class GroupRepository {
 
     static final String KIND_GROUP = "group";
+
+    /** Bounds the reads one request puts on the driver's connections at once. */
+    static final int EXISTENCE_READS_IN_FLIGHT = 64;
 
     record GroupRow(long conversationId, String name, long createdBy, Instant createdAt) {
     }
@@ -81,16 +85,17 @@ class GroupRepository {
                 .map(GroupRepository::member);
     }
 
-    /** The ids among {@code userIds} that have no account (read concurrently). */
+    /**
+     * The ids among {@code userIds} that have no account: read concurrently, at most
+     * {@link #EXISTENCE_READS_IN_FLIGHT} at a time whatever the number of ids.
+     */
     List<Long> unknownUsers(Collection<Long> userIds) {
         List<Long> ids = List.copyOf(userIds);
-        List<CompletableFuture<Boolean>> lookups = ids.stream()
-                .map(id -> session.executeAsync(selectUser.bind(id))
-                        .thenApply(rs -> rs.one() != null).toCompletableFuture())
-                .toList();
+        List<Boolean> exist = BoundedReads.map(ids, EXISTENCE_READS_IN_FLIGHT,
+                id -> session.executeAsync(selectUser.bind(id)).thenApply(rs -> rs.one() != null)).join();
         List<Long> unknown = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
-            if (!lookups.get(i).join()) {
+            if (!exist.get(i)) {
                 unknown.add(ids.get(i));
             }
         }

@@ -1,5 +1,6 @@
 package io.parley.api.inbox;
 
+import io.parley.api.concurrent.BoundedReads;
 import io.parley.api.history.MessageLookup;
 import io.parley.api.inbox.ConversationListPage.MessagePreview;
 import io.parley.api.inbox.ConversationListPage.Peer;

@@ -78,6 +78,32 @@ class GroupMemberLimitIT extends ApiIntegrationTest {
         }
     }
 
+    /**
+     * A list longer than the limit is refused as such before any id in it is looked up: these ids
+     * belong to nobody, and a check that read them first would answer "no such user" (or, with
+     * 200,000 of them, run out of heap, as a probe once made api-service do).
+     */
+    @Test
+    void aListLongerThanTheLimitIsRefusedBeforeAnyIdIsRead() {
+        Session owner = api.newUser("owner");
+        List<String> strangers = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) { // ~25KB: inside the body limit, far over the member limit
+            strangers.add(Long.toString(9_000_000_000_000_000_000L + i));
+        }
+
+        Response create = api.post("/api/groups", Map.of("name", "Huge", "memberIds", strangers), owner.token());
+        assertThat(create.status()).as(create.body()).isEqualTo(400);
+        assertThat(create.json().path("errors").get(0).path("field").asString()).isEqualTo("memberIds");
+        assertThat(create.body()).contains("at most " + LIMIT).doesNotContain("no such user");
+
+        String group = createGroup(owner, api.newUser("member"));
+        Response add = api.post("/api/groups/" + group + "/members", Map.of("userIds", strangers), owner.token());
+        assertThat(add.status()).as(add.body()).isEqualTo(400);
+        assertThat(add.json().path("errors").get(0).path("field").asString()).isEqualTo("userIds");
+        assertThat(add.body()).contains("at most " + (LIMIT - 1)).doesNotContain("no such user");
+        assertThat(memberCount(group)).isEqualTo(2);
+    }
+
     @Test
     void concurrentAddsRacingForTheLastSeatsNeverPassTheLimit() throws Exception {
         for (int round = 0; round < 3; round++) {

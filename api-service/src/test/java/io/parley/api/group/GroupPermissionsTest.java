@@ -60,12 +60,15 @@ class GroupPermissionsTest {
 
     @Test
     void userIdsMustBePositiveDecimalsAndDuplicatesCollapse() {
-        assertThat(GroupService.userIds("userIds", List.of("7", " 7", "12"), false)).containsExactly(7L, 12L);
+        assertThat(GroupService.userIds("userIds", List.of("7", " 7", "12"), false, 10)).containsExactly(7L, 12L);
         for (List<String> bad : List.of(List.of("x"), List.of("-3"), List.of("0"), List.of("99999999999999999999"))) {
-            assertThatThrownBy(() -> GroupService.userIds("userIds", bad, false)).isInstanceOfSatisfying(
+            assertThatThrownBy(() -> GroupService.userIds("userIds", bad, false, 10)).isInstanceOfSatisfying(
                     ApiException.class, e -> assertThat(e.field()).isEqualTo("userIds"));
         }
-        assertThatThrownBy(() -> GroupService.userIds("userIds", List.of(), false)).isInstanceOf(ApiException.class);
-        assertThat(GroupService.userIds("memberIds", List.of(), true)).isEmpty();
+        assertThatThrownBy(() -> GroupService.userIds("userIds", List.of(), false, 10)).isInstanceOf(ApiException.class);
+        assertThat(GroupService.userIds("memberIds", List.of(), true, 10)).isEmpty();
+        // Longer than allowed: refused as a whole, the entries not even parsed.
+        assertThatThrownBy(() -> GroupService.userIds("userIds", List.of("1", "2", "x"), false, 2))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).contains("at most 2"));
     }
 }

@@ -4,11 +4,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import io.parley.common.web.ProblemTypes;
+import io.parley.common.web.ProblemResponses;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -67,16 +64,6 @@ public class SecurityProblemResponses implements AuthenticationEntryPoint, Acces
 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String detail)
             throws IOException {
-        // Same members, same order as Spring's ProblemDetail serialization.
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", ProblemTypes.forStatus(status.value()).toString());
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("instance", request.getRequestURI());
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        jsonMapper.writeValue(response.getOutputStream(), problem);
+        ProblemResponses.write(jsonMapper, request, response, status, detail);
     }
 }

@@ -1,4 +1,4 @@
-package io.parley.api.inbox;
+package io.parley.api.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.parley.api.inbox;
+package io.parley.api.concurrent;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +13,13 @@ import java.util.function.Function;
  * cost about one round trip per {@code maxInFlight} items, bounded so that a user with a thousand
  * conversations does not put a thousand requests on the driver's connections at once.
  */
-final class BoundedReads {
+public final class BoundedReads {
 
     private BoundedReads() {
     }
 
     /** The results in the order of {@code items}; fails with the first failed read. */
-    static <T, R> CompletableFuture<List<R>> map(List<T> items, int maxInFlight,
+    public static <T, R> CompletableFuture<List<R>> map(List<T> items, int maxInFlight,
             Function<? super T, ? extends CompletionStage<R>> read) {
         CompletableFuture<List<R>> done = new CompletableFuture<>();
         if (items.isEmpty()) {
