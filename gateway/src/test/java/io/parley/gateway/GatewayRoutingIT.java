@@ -96,6 +96,17 @@ class GatewayRoutingIT {
     }
 
     @Test
+    void aBodyDeclaredLargerThanTheLimitIsRefusedWithoutReachingTheService() throws Exception {
+        String huge = "{\"name\":\"" + "x".repeat(70_000) + "\"}"; // over the 64KB default
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(gateway("/api/groups"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(huge)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(API.poll()).isNull();
+    }
+
+    @Test
     void errorAnswersOfAServicePassThroughUntouched() throws Exception {
         HttpResponse<String> response = http.send(get("/api/users/missing").build(), HttpResponse.BodyHandlers.ofString());
 
