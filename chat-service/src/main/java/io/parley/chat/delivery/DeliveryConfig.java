@@ -67,6 +67,11 @@ class DeliveryConfig {
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
 
         ContainerProperties properties = new ContainerProperties(Topics.nodeDeliveries(settings.nodeId()));
+        // Live traffic only this node reads: a restart starts where the group left off or at the end, and
+        // nothing before it is for a session here. So offsets are committed every few seconds, not per
+        // poll (a commit per poll was one broker request per delivery batch).
+        properties.setAckMode(ContainerProperties.AckMode.TIME);
+        properties.setAckTime(5_000);
         properties.setMessageListener(listener);
         properties.setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
             @Override

@@ -74,6 +74,11 @@ class PresenceConfig {
                 new JacksonJsonDeserializer<>(PresenceChanged.class, false));
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
         ContainerProperties properties = new ContainerProperties(Topics.nodePresence(chat.nodeId()));
+        // Live traffic only this node reads: a restart starts where the group left off or at the end, and
+        // nothing before it is for a session here. So offsets are committed every few seconds, not per
+        // poll (a commit per poll was one broker request per delivery batch).
+        properties.setAckMode(ContainerProperties.AckMode.TIME);
+        properties.setAckTime(5_000);
         properties.setMessageListener(listener);
         var container = new ConcurrentMessageListenerContainer<>(consumers, properties);
         // Best effort: a record that fails twice is skipped (a later change or a resubscribe corrects it).

@@ -51,10 +51,14 @@ class SequencerKafkaConfig {
             KafkaProperties kafkaProperties, SequencerSettings settings, SequencedMembers members) {
         ConcurrentKafkaListenerContainerFactory<String, byte[]> factory = new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory(kafkaProperties, settings));
-        factory.setConcurrency(settings.concurrency());
+        factory.setConcurrency(settings.storageThreads());
         factory.setBatchListener(true);
-        // Commit a poll's offsets once its handling returned: sequenced, persisted, routed.
-        factory.getContainerProperties().setAckMode(AckMode.BATCH);
+        // Offsets are committed only for polls whose handling returned (persisted, routed), and at
+        // most once per interval: a commit per poll was a fifth of the broker's requests, and a
+        // replay of the polls since the last commit changes nothing (every step is idempotent).
+        // Pending offsets are also committed when partitions are revoked.
+        factory.getContainerProperties().setAckMode(AckMode.TIME);
+        factory.getContainerProperties().setAckTime(Math.max(1, settings.storageCommitInterval().toMillis()));
         factory.getContainerProperties().setConsumerRebalanceListener(new ConsumerAwareRebalanceListener() {
             @Override
             public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {

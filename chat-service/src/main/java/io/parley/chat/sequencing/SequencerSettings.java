@@ -7,8 +7,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Settings of the sequencer ({@code parley.chat.sequencer.*}).
  *
- * @param concurrency       sequencer (Kafka Streams) threads and storage consumer threads on this node;
- *                          each owns some partitions (more than the partition count is useless)
+ * @param streamThreads     sequencer (Kafka Streams) threads on this node; each owns some partitions and
+ *                          commits its own transaction every commit interval, so every thread adds a
+ *                          few broker requests per interval: one per node keeps up with thousands of
+ *                          messages per second (docs/benchmarks.md)
+ * @param storageThreads    storage consumer threads (group {@code parley-storage}) on this node; each
+ *                          owns some partitions of {@code parley.messages.sequenced}
+ * @param storageCommitInterval how often the storage step commits the offsets of the polls it has
+ *                          finished: every step is idempotent, so a crash replays at most this much
+ *                          (rewriting the same rows, re-sending deliveries devices drop as duplicates)
  * @param maxPollRecords    records handed over in one poll: the batch whose writes and fan-out are
  *                          issued together and whose offsets are committed once
  * @param workThreads       threads shared by this node's storage consumer threads for a poll's blocking
@@ -29,7 +36,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("parley.chat.sequencer")
 public record SequencerSettings(
-        @DefaultValue("2") int concurrency,
+        @DefaultValue("1") int streamThreads,
+        @DefaultValue("1") int storageThreads,
+        @DefaultValue("1s") Duration storageCommitInterval,
         @DefaultValue("500") int maxPollRecords,
         @DefaultValue("8") int workThreads,
         @DefaultValue("16") int topicPartitions,
@@ -40,9 +49,13 @@ public record SequencerSettings(
         @DefaultValue("2m") Duration recentWindow) {
 
     public SequencerSettings {
-        if (concurrency < 1 || maxPollRecords < 1 || workThreads < 1 || topicPartitions < 1 || topicReplicas < 1) {
-            throw new IllegalArgumentException("parley.chat.sequencer concurrency, max-poll-records, work-threads, "
-                    + "topic-partitions and topic-replicas must be positive");
+        if (streamThreads < 1 || storageThreads < 1 || maxPollRecords < 1 || workThreads < 1 || topicPartitions < 1
+                || topicReplicas < 1) {
+            throw new IllegalArgumentException("parley.chat.sequencer stream-threads, storage-threads, max-poll-records, "
+                    + "work-threads, topic-partitions and topic-replicas must be positive");
+        }
+        if (storageCommitInterval.isNegative() || storageCommitInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("parley.chat.sequencer.storage-commit-interval must be between 0 and 1m");
         }
         if (commitInterval.isNegative() || recentWindow.compareTo(Duration.ofSeconds(10)) < 0) {
             throw new IllegalArgumentException("parley.chat.sequencer.commit-interval must not be negative and "

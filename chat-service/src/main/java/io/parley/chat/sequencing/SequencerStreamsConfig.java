@@ -95,7 +95,7 @@ class SequencerStreamsConfig {
         // Names the node, so the group's members say which node they are.
         props.put(StreamsConfig.CLIENT_ID_CONFIG, nodeId + "-sequencer");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.concurrency());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
         // Each commit is one transaction; its records become visible to storage when it commits.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.topicReplicas());

@@ -28,11 +28,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>A poll is handled as a batch: its records are grouped by conversation (seq order kept within
  * each), every conversation is prepared and persisted concurrently (the rows written together),
- * then the whole poll is fanned out with one wait for the broker's acks, and only then is the
- * poll's offset committed (AckMode.BATCH). Any failure throws, and the container's error handler
- * retries the same poll until it succeeds; every step is idempotent (a sequenced record's seq and
- * content never change, so writing it again writes the same row, and devices drop a seq they
- * hold), so a retry or a replay after a crash changes nothing already done. Persisting before
+ * then the whole poll is fanned out with one wait for the broker's acks, and only then may the
+ * poll's offset be committed (at most once per {@code storage-commit-interval}). Any failure
+ * throws, and the container's error handler retries the same poll until it succeeds; every step is
+ * idempotent (a sequenced record's seq and content never change, so writing it again writes the
+ * same row, and devices drop a seq they hold), so a retry or a replay after a crash of everything
+ * since the last commit changes nothing already done. Persisting before
  * routing is what keeps sync gap-free: by the time any node could deliver a message live, a sync
  * would already find it.
  */

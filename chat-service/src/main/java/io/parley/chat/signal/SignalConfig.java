@@ -56,6 +56,11 @@ class SignalConfig {
                 new JacksonJsonDeserializer<>(ConversationSignal.class, false));
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(), values);
         ContainerProperties properties = new ContainerProperties(Topics.nodeSignals(settings.nodeId()));
+        // Live traffic only this node reads: a restart starts where the group left off or at the end, and
+        // nothing before it is for a session here. So offsets are committed every few seconds, not per
+        // poll (a commit per poll was one broker request per delivery batch).
+        properties.setAckMode(ContainerProperties.AckMode.TIME);
+        properties.setAckTime(5_000);
         properties.setMessageListener(listener);
         var container = new ConcurrentMessageListenerContainer<>(consumers, properties);
         // Best effort: a record that fails twice is skipped (the next receipt or typing supersedes it).

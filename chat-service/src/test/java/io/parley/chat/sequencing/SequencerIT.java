@@ -71,8 +71,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(classes = SequencerIT.Context.class, properties = {
         "parley.chat.node-id=sequencer-it",
-        // Two consumer threads, so that partitions of the test topic are spread over them.
-        "parley.chat.sequencer.concurrency=2",
+        // Two threads each, so that partitions of the test topics are spread over them.
+        "parley.chat.sequencer.stream-threads=2",
+        "parley.chat.sequencer.storage-threads=2",
         "parley.chat.sequencer.retry-max-interval=1s",
         // Short, so that a test can outlive it and see an old retry checked against the store.
         "parley.chat.sequencer.recent-window=10s"

@@ -67,7 +67,7 @@ class SequencingProcessorTest {
 
     @BeforeEach
     void start() {
-        SequencerSettings settings = new SequencerSettings(1, 500, 8, 16, (short) 1, Duration.ofSeconds(10),
+        SequencerSettings settings = new SequencerSettings(1, 1, Duration.ofSeconds(1), 500, 8, 16, (short) 1, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofMillis(10), WINDOW);
         Topology topology = new Topology();
         SequencerStreamsConfig.addSequencer(topology, history, new DeadLetters(new StaticListableBeanFactory()
