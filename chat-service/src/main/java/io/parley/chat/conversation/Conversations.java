@@ -42,10 +42,17 @@ public class Conversations {
      * two reads (recipient exists, pair lookup) every 1:1 send used to make.
      */
     private final ConcurrentHashMap<List<Long>, Long> directByPair = new ConcurrentHashMap<>();
+    /**
+     * What each conversation this node was asked about is: a 1:1 conversation with its two members
+     * (fixed for ever), or a group (whose members change, so they are always read). A kind never
+     * changes, so this never goes stale either; it saves the member read of every 1:1 send.
+     */
+    private final ConcurrentHashMap<Long, Kind> kinds = new ConcurrentHashMap<>();
 
     private final PreparedStatement selectMembers;
     private final PreparedStatement selectMember;
     private final PreparedStatement selectUser;
+    private final PreparedStatement selectKind;
     private final PreparedStatement selectDirect;
     private final PreparedStatement claimDirect;
     private final PreparedStatement insertConversation;
@@ -61,6 +68,7 @@ public class Conversations {
         this.selectMember = session.prepare(
                 "SELECT user_id FROM conversation_members WHERE conversation_id = ? AND user_id = ?");
         this.selectUser = session.prepare("SELECT user_id FROM users WHERE user_id = ?");
+        this.selectKind = session.prepare("SELECT kind FROM conversations WHERE conversation_id = ?");
         this.selectDirect = session.prepare(
                 "SELECT conversation_id FROM direct_conversations WHERE user_low = ? AND user_high = ?");
         this.claimDirect = session.prepare(
@@ -113,12 +121,48 @@ public class Conversations {
     }
 
     /**
-     * Whether the user is a member right now: one single-row read, never the cache, so a member
-     * removed from a group can no longer send the moment the removal is applied (not up to the
-     * cache TTL later). The send path uses this.
+     * Whether the user is a member right now. The send path uses this. For a group it is one
+     * single-row read, never a cache, so a member removed from a group can no longer send the
+     * moment the removal is applied (not up to the cache TTL later). A 1:1 conversation's members
+     * never change, so once its kind is known (one read per conversation and node) it costs nothing.
      */
     public boolean isMemberNow(long conversationId, long userId) {
+        Kind kind = kindOf(conversationId);
+        if (kind != null && kind.direct()) {
+            return kind.members().contains(userId);
+        }
         return session.execute(selectMember.bind(conversationId, userId)).one() != null;
+    }
+
+    /** The conversation's kind, read once; null while it does not exist (or its rows are not all there yet). */
+    private Kind kindOf(long conversationId) {
+        Kind known = kinds.get(conversationId);
+        if (known != null) {
+            return known;
+        }
+        Row row = session.execute(selectKind.bind(conversationId)).one();
+        if (row == null || row.isNull("kind")) {
+            return null;
+        }
+        Kind kind;
+        if (DIRECT.equals(row.getString("kind"))) {
+            Set<Long> members = currentMembers(conversationId);
+            if (members.size() != 2) {
+                return null; // its rows are still being written
+            }
+            kind = new Kind(true, members);
+        } else {
+            kind = new Kind(false, Set.of());
+        }
+        remember(conversationId, kind);
+        return kind;
+    }
+
+    private void remember(long conversationId, Kind kind) {
+        if (kinds.size() >= MAX_KNOWN_DIRECT) {
+            kinds.clear();
+        }
+        kinds.put(conversationId, kind);
     }
 
     /** Drops the cached members of a conversation (its membership just changed). */
@@ -167,6 +211,7 @@ public class Conversations {
             directByPair.clear();
         }
         directByPair.put(List.of(low, high), conversationId);
+        remember(conversationId, new Kind(true, Set.of(low, high)));
         return conversationId;
     }
 
@@ -190,5 +235,9 @@ public class Conversations {
     }
 
     private record CachedMembers(Set<Long> members, long expiresAt) {
+    }
+
+    /** A 1:1 conversation and its two members, or a group (members not kept: they change). */
+    private record Kind(boolean direct, Set<Long> members) {
     }
 }

@@ -322,6 +322,45 @@ class ChatNodeIT {
         }
     }
 
+    /**
+     * A 1:1 conversation's members are checked without a read once the node knows the
+     * conversation (from creating it, or from one read of its kind): an outsider sending into it
+     * by id is refused either way, and its members may send.
+     */
+    @Test
+    void onlyTheTwoMembersMaySendIntoA1to1ConversationByItsId() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        long carol = newUser();
+        long dave = newUser();
+        long erin = newUser();
+        // Written as another node would have written it: this node has never seen it.
+        long elsewhere = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        Instant now = Instant.now();
+        cassandra.execute("INSERT INTO conversations (conversation_id, kind, created_at) VALUES (?, 'direct', ?)",
+                elsewhere, now);
+        for (long member : new long[] {dave, erin}) {
+            cassandra.execute("INSERT INTO conversation_members (conversation_id, user_id, joined_at) VALUES (?, ?, ?)",
+                    elsewhere, member, now);
+        }
+        try (WsTestClient a = WsTestClient.connect(ws(), TestJwt.token(alice));
+             WsTestClient c = WsTestClient.connect(ws(), TestJwt.token(carol));
+             WsTestClient d = WsTestClient.connect(ws(), TestJwt.token(dave))) {
+            a.send(send("d-1", Long.toString(bob), "hi bob"));
+            String created = a.next("ack").path("conversationId").asString();
+
+            c.send(Map.of("type", "send", "id", "c-1", "conversationId", created, "text", "let me in"));
+            assertError(c.next("error"), "unknown_conversation", "c-1", "conversationId");
+            c.send(Map.of("type", "send", "id", "c-2", "conversationId", Long.toString(elsewhere), "text", "me too"));
+            assertError(c.next("error"), "unknown_conversation", "c-2", "conversationId");
+
+            a.send(Map.of("type", "send", "id", "d-2", "conversationId", created, "text", "again"));
+            assertThat(a.next("ack").path("conversationId").asString()).isEqualTo(created);
+            d.send(Map.of("type", "send", "id", "e-1", "conversationId", Long.toString(elsewhere), "text", "hi erin"));
+            assertThat(d.next("ack").path("conversationId").asString()).isEqualTo(Long.toString(elsewhere));
+        }
+    }
+
     @Test
     void nodeStatusCountsConnections() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
