@@ -2,7 +2,6 @@ package io.parley.chat.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
@@ -36,6 +35,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MessageStore {
+
+    /** Positions per batch: one partition each, and Cassandra warns about unlogged batches over ten. */
+    static final int POSITIONS_PER_BATCH = 10;
+    /** A conversation's rows go in one two-partition batch up to this size (Cassandra warns at 5 KiB). */
+    static final int COMBINED_BATCH_BYTES = 4 * 1024;
 
     private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at, "
             + "kind, system_event, system_actor_id, system_target_ids, system_name, system_role";
@@ -86,53 +90,90 @@ public class MessageStore {
      * that everything else exists: api-service waits for one to know a group change is applied, and
      * the sequencer trusts one when it checks an old retry.
      *
-     * <p>Rows that share a partition go in one unlogged batch, which Cassandra applies as one
-     * mutation: per conversation, its {@code messages} rows of one bucket, and its seq rows with its
-     * activity and marks (all keyed by the conversation id). So a poll costs a few requests per
-     * conversation, not several per message. Activity and marks are written once per conversation
-     * (and sender) with the batch's highest seq: they are {@code USING TIMESTAMP <seq>} maxima, so
-     * the lower seqs of the same batch would lose to it anyway. Completes when Cassandra has
-     * acknowledged all.
+     * <p>Every request costs Cassandra (and the driver) far more than the few cells it carries, so
+     * the rows go in as few unlogged batches as Cassandra takes without complaint:
+     * <ul>
+     *   <li>per conversation, its {@code messages} rows and its seq, activity and mark rows (all
+     *       keyed by the conversation id) in one batch of two partitions when they are small
+     *       (under {@link #COMBINED_BATCH_BYTES}, below Cassandra's multi-partition batch warning);
+     *       otherwise a batch per partition (single-partition batches have no size limit);</li>
+     *   <li>the positions of the whole call in batches of {@link #POSITIONS_PER_BATCH} partitions
+     *       (Cassandra warns about unlogged batches over ten partitions).</li>
+     * </ul>
+     * A one-message 1:1 poll thus costs two requests instead of three per message. Activity and
+     * marks are written once per conversation (and sender) with the batch's highest seq: they are
+     * {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same batch would lose to it
+     * anyway. Completes when Cassandra has acknowledged all.
      */
     public CompletableFuture<Void> saveAll(List<StoredMessage> messages) {
         if (messages.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        Map<List<Long>, BatchStatementBuilder> messageRows = new LinkedHashMap<>();
-        Map<Long, BatchStatementBuilder> conversationRows = new LinkedHashMap<>();
-        Map<Long, StoredMessage> newestByConversation = new HashMap<>();
+        Map<Long, ConversationRows> byConversation = new LinkedHashMap<>();
         Map<List<Long>, Long> newestSeqBySender = new HashMap<>();
         for (StoredMessage message : messages) {
-            messageRows.computeIfAbsent(List.of(message.conversationId(), MessageBuckets.bucketOf(message.seq())),
-                    key -> BatchStatement.builder(BatchType.UNLOGGED)).addStatement(messageRow(message));
-            conversationRows.computeIfAbsent(message.conversationId(), key -> BatchStatement.builder(BatchType.UNLOGGED))
-                    .addStatement(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()));
-            newestByConversation.merge(message.conversationId(), message,
-                    (a, b) -> a.seq() >= b.seq() ? a : b);
+            ConversationRows rows = byConversation.computeIfAbsent(message.conversationId(), c -> new ConversationRows());
+            rows.messageRows.computeIfAbsent(MessageBuckets.bucketOf(message.seq()), b -> new ArrayList<>())
+                    .add(messageRow(message));
+            rows.bytes += estimatedBytes(message);
+            rows.conversationRows.add(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()));
+            if (rows.newest == null || message.seq() > rows.newest.seq()) {
+                rows.newest = message;
+            }
             newestSeqBySender.merge(List.of(message.conversationId(), message.senderId()), message.seq(), Math::max);
         }
-        newestByConversation.values().forEach(newest -> conversationRows.get(newest.conversationId())
-                .addStatement(raiseActivity.bind(newest.seq(), newest.seq(), Instant.ofEpochMilli(newest.sentAt()),
-                        newest.conversationId())));
-        newestSeqBySender.forEach((conversationAndSender, seq) -> conversationRows.get(conversationAndSender.get(0))
-                .addStatement(raiseSenderMarks.bind(seq, seq, seq, conversationAndSender.get(0),
+        byConversation.forEach((conversationId, rows) -> rows.conversationRows.add(raiseActivity.bind(
+                rows.newest.seq(), rows.newest.seq(), Instant.ofEpochMilli(rows.newest.sentAt()), conversationId)));
+        newestSeqBySender.forEach((conversationAndSender, seq) -> byConversation.get(conversationAndSender.get(0))
+                .conversationRows.add(raiseSenderMarks.bind(seq, seq, seq, conversationAndSender.get(0),
                         conversationAndSender.get(1))));
-        List<CompletableFuture<?>> rows = new ArrayList<>();
-        messageRows.values().forEach(batch -> rows.add(execute(batch)));
-        conversationRows.values().forEach(batch -> rows.add(execute(batch)));
-        return CompletableFuture.allOf(rows.toArray(CompletableFuture[]::new)).thenCompose(written ->
-                CompletableFuture.allOf(messages.stream()
-                        .map(message -> session.executeAsync(insertPosition.bind(
-                                message.messageId(), message.conversationId(), message.seq())).toCompletableFuture())
-                        .toArray(CompletableFuture[]::new)));
+
+        List<CompletableFuture<?>> written = new ArrayList<>();
+        for (ConversationRows rows : byConversation.values()) {
+            if (rows.messageRows.size() == 1 && rows.bytes <= COMBINED_BATCH_BYTES) {
+                List<BoundStatement> all = new ArrayList<>(rows.messageRows.values().iterator().next());
+                all.addAll(rows.conversationRows);
+                written.add(execute(all));
+            } else {
+                rows.messageRows.values().forEach(bucket -> written.add(execute(bucket)));
+                written.add(execute(rows.conversationRows));
+            }
+        }
+        return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).thenCompose(done -> {
+            List<CompletableFuture<?>> positions = new ArrayList<>();
+            for (int from = 0; from < messages.size(); from += POSITIONS_PER_BATCH) {
+                positions.add(execute(messages.subList(from, Math.min(messages.size(), from + POSITIONS_PER_BATCH))
+                        .stream()
+                        .map(m -> insertPosition.bind(m.messageId(), m.conversationId(), m.seq()))
+                        .toList()));
+            }
+            return CompletableFuture.allOf(positions.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** The rows one call writes for one conversation. */
+    private static final class ConversationRows {
+        final Map<Long, List<BoundStatement>> messageRows = new LinkedHashMap<>();
+        final List<BoundStatement> conversationRows = new ArrayList<>();
+        StoredMessage newest;
+        long bytes;
+    }
+
+    /** An upper bound of a message row's size: its text as UTF-8 at worst, plus its fixed columns. */
+    private static long estimatedBytes(StoredMessage message) {
+        long text = message.text() == null ? 0 : 3L * message.text().length();
+        long clientId = message.clientMessageId() == null ? 0 : 3L * message.clientMessageId().length();
+        return 200 + text + clientId + (message.system() == null ? 0 : 8L * message.system().targetIds().size() + 200);
     }
 
     /** One statement on its own, several as one unlogged batch. */
-    private CompletableFuture<?> execute(BatchStatementBuilder batch) {
-        BatchStatement built = batch.build();
-        Statement<?> statement = built.size() == 1 ? built.iterator().next() : built;
+    private CompletableFuture<?> execute(List<BoundStatement> statements) {
+        Statement<?> statement = statements.size() == 1
+                ? statements.get(0)
+                : BatchStatement.newInstance(BatchType.UNLOGGED).addAll(statements);
         return session.executeAsync(statement).toCompletableFuture();
     }
+
 
     private BoundStatement messageRow(StoredMessage message) {
         BoundStatementBuilder row = insertMessage.boundStatementBuilder()
