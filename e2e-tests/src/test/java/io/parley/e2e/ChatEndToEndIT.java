@@ -219,9 +219,14 @@ class ChatEndToEndIT {
         }
         assertThat(held.keySet()).containsExactly(cursor + 1, cursor + 2, cursor + 3);
         assertThat(held.values()).extracting(WireMessage::messageId).containsExactlyElementsOf(missedIds);
+        // Nothing beyond what was missed. A missed message may still come live after the sync found
+        // it (its fan-out read the new session's registration): docs/protocol.md allows that
+        // repeat, and the client drops it as a seq it holds. It must be that same message, though.
         assertThat(bobAgain.drain(Duration.ofSeconds(2)))
-                .as("nothing beyond what was missed, and no missed message a second time")
-                .noneMatch(Message.class::isInstance);
+                .as("nothing beyond what was missed; a repeat only of a held seq, as the same message")
+                .filteredOn(Message.class::isInstance)
+                .map(frame -> ((Message) frame).message())
+                .allSatisfy(repeat -> assertThat(held.get(repeat.seq())).isEqualTo(repeat));
     }
 
     @Test
