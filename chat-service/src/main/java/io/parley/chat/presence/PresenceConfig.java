@@ -76,7 +76,7 @@ class PresenceConfig {
         ContainerProperties properties = new ContainerProperties(Topics.nodePresence(chat.nodeId()));
         // Live traffic only this node reads: a restart starts where the group left off or at the end, and
         // nothing before it is for a session here. So offsets are committed every few seconds, not per
-        // poll (a commit per poll was one broker request per delivery batch).
+        // poll (a commit per poll was one more broker request for every batch read).
         properties.setAckMode(ContainerProperties.AckMode.TIME);
         properties.setAckTime(5_000);
         properties.setMessageListener(listener);

@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param streamThreads     sequencer (Kafka Streams) threads on this node; each owns some partitions and
  *                          commits its own transaction every commit interval, so every thread adds a
- *                          few broker requests per interval: one per node keeps up with thousands of
- *                          messages per second (docs/benchmarks.md)
+ *                          few broker requests per interval: one per node sustained 1,000 msgs/s of
+ *                          1:1 over two nodes on a 2-core machine (docs/benchmarks.md)
  * @param storageThreads    storage consumer threads (group {@code parley-storage}) on this node; each
  *                          owns some partitions of {@code parley.messages.sequenced}
  * @param storageCommitInterval how often the storage step commits the offsets of the polls it has
