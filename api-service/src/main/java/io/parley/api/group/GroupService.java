@@ -65,7 +65,8 @@ class GroupService {
         Set<Long> members = userIds("memberIds", request.memberIds(), true, settings.maxMembers());
         members.remove(callerId); // the creator is the owner, listed or not
         if (members.size() + 1 > settings.maxMembers()) {
-            throw tooManyMembers("memberIds");
+            throw ApiException.badRequest("memberIds", "a group has at most " + settings.maxMembers()
+                    + " members, you included");
         }
         requireExisting("memberIds", members);
         if (groups.findGroup(groupId).isEmpty()) {
@@ -299,7 +300,6 @@ class GroupService {
         return trimmed;
     }
 
-    /** Parses decimal user ids; duplicates collapse. */
     /** Parses a list of user ids (duplicates folded); refuses a list longer than {@code maxIds} unparsed. */
     static Set<Long> userIds(String field, List<String> values, boolean emptyAllowed, int maxIds) {
         if (values == null || (values.isEmpty() && !emptyAllowed)) {
@@ -322,10 +322,6 @@ class GroupService {
             }
         }
         return ids;
-    }
-
-    private ApiException tooManyMembers(String field) {
-        return ApiException.badRequest(field, "a group has at most " + settings.maxMembers() + " members, you included");
     }
 
     private void requireExisting(String field, Set<Long> userIds) {

@@ -28,7 +28,10 @@ import org.springframework.stereotype.Component;
 public class Conversations {
 
     static final String DIRECT = "direct";
-    /** Bounds the pair cache (a few hundred bytes an entry); a dropped pair costs two reads once. */
+    /**
+     * Bounds the pair cache and the kind cache (a few hundred bytes an entry); a dropped entry costs
+     * its reads once more.
+     */
     static final int MAX_KNOWN_DIRECT = 200_000;
 
     private final CqlSession session;
