@@ -18,8 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval   how often clients are asked to send {@code ping}
  * @param idleTimeout         a session that sent nothing for this long is closed
  * @param sendTimeout         how long an accept waits for Kafka's ack before answering {@code unavailable}
- * @param sessionTtl          TTL of {@code user_sessions} rows (a crashed node stops being routed to after it)
- * @param sessionRefreshInterval how often live sessions' rows are re-written (well under the TTL)
+ * @param sessionTtl          a node not heard for this long counts as dead: its sessions are no longer routed to
+ * @param sessionRefreshInterval how often a node tells the session directory it is alive (well under the TTL)
  * @param outboundBufferBytes bytes that may queue for one slow client before it is disconnected
  * @param outboundSendTimeLimit how long one write to a client may block before it is disconnected
  * @param maxPendingFrames    client frames one session may have in processing at once
@@ -63,7 +63,7 @@ public record ChatSettings(
             throw new IllegalArgumentException("parley.chat limits are inconsistent");
         }
         if (sessionRefreshInterval.compareTo(sessionTtl) >= 0) {
-            // A refresh slower than the TTL would let live sessions' rows expire between refreshes.
+            // Beats slower than the TTL would make live nodes look dead between beats.
             throw new IllegalArgumentException("parley.chat.session-refresh-interval must be shorter than session-ttl");
         }
     }

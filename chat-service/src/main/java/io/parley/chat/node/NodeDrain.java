@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * Graceful drain on shutdown (SIGTERM): runs first of all stop phases, while Kafka, Cassandra and
  * the web server still work. The node turns OUT_OF_SERVICE in Eureka and reports
  * {@code draining} (discovery stops sending clients here), tells every session to reconnect,
- * closes them with 1012 and removes their {@code user_sessions} rows; clients ask discovery for
+ * closes them with 1012 and removes them from the session directory; clients ask discovery for
  * another node and resume by sync.
  */
 @Component

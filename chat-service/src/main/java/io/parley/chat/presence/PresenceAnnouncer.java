@@ -1,6 +1,7 @@
 package io.parley.chat.presence;
 
 import io.parley.chat.conversation.Conversations;
+import io.parley.chat.session.SessionDirectory;
 import io.parley.common.events.PresenceChanged;
 import io.parley.common.events.Topics;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.springframework.stereotype.Component;
  * Tells the users who care that someone's presence changed: the members of that user's
  * conversations of at most {@code push-limit} members ("contacts") who have a session somewhere.
  * One {@link PresenceChanged} per chat node holding such sessions, on that node's presence topic.
- * The cost of a change is one conversation list, the (cached) member lists, and one
- * {@code user_sessions} read per contact: it grows with who cares, never with total traffic.
+ * The cost of a change is one conversation list, the (cached) member lists, and a look
+ * into the session directory per contact: it grows with who cares, never with total traffic.
  */
 @Component
 class PresenceAnnouncer {
@@ -27,13 +28,15 @@ class PresenceAnnouncer {
     private static final Logger log = LoggerFactory.getLogger(PresenceAnnouncer.class);
 
     private final PresenceStore store;
+    private final SessionDirectory directory;
     private final Conversations conversations;
     private final KafkaTemplate<String, Object> kafka;
     private final int pushLimit;
 
-    PresenceAnnouncer(PresenceStore store, Conversations conversations, KafkaTemplate<String, Object> kafka,
-                      PresenceSettings settings) {
+    PresenceAnnouncer(PresenceStore store, SessionDirectory directory, Conversations conversations,
+                      KafkaTemplate<String, Object> kafka, PresenceSettings settings) {
         this.store = store;
+        this.directory = directory;
         this.conversations = conversations;
         this.kafka = kafka;
         this.pushLimit = settings.pushLimit();
@@ -66,7 +69,7 @@ class PresenceAnnouncer {
         if (contacts.isEmpty()) {
             return;
         }
-        Map<String, List<Long>> recipientsByNode = byNode(store.sessionNodes(contacts));
+        Map<String, List<Long>> recipientsByNode = directory.usersByNode(contacts);
         String key = Long.toString(userId);
         recipientsByNode.forEach((node, recipients) -> kafka
                 .send(Topics.nodePresence(node), key, new PresenceChanged(userId, online, lastSeen, recipients))
@@ -76,13 +79,5 @@ class PresenceAnnouncer {
                         log.warn("presence change of {} not published to node {}: {}", userId, node, error.toString());
                     }
                 }));
-    }
-
-    /** Inverts user → nodes into node → users; pure. */
-    static Map<String, List<Long>> byNode(Map<Long, Set<String>> nodesByUser) {
-        Map<String, List<Long>> byNode = new HashMap<>();
-        nodesByUser.forEach((user, nodes) -> nodes.forEach(
-                node -> byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(user)));
-        return byNode;
     }
 }

@@ -54,7 +54,6 @@ class PresenceStore {
     private final PreparedStatement selectHeartbeat;
     private final PreparedStatement selectHeartbeats;
     private final PreparedStatement selectConversations;
-    private final PreparedStatement selectSessionNodes;
 
     PresenceStore(CqlSession session) {
         this.session = session;
@@ -92,7 +91,6 @@ class PresenceStore {
         this.selectHeartbeats = session.prepare("SELECT instance_id FROM chat_node_heartbeats");
         this.selectConversations = session.prepare(
                 "SELECT conversation_id, removed_at_seq FROM user_conversations WHERE user_id = ?");
-        this.selectSessionNodes = session.prepare("SELECT node_id FROM user_sessions WHERE user_id = ?");
     }
 
     // --- user_presence -------------------------------------------------------------------------
@@ -234,27 +232,5 @@ class PresenceStore {
             }
         });
         return conversations;
-    }
-
-    /** Per user, the chat nodes holding their sessions (users without sessions are left out). */
-    Map<Long, Set<String>> sessionNodes(Set<Long> userIds) {
-        Map<Long, CompletionStage<AsyncResultSet>> reads = new HashMap<>();
-        for (long user : userIds) {
-            reads.put(user, session.executeAsync(selectSessionNodes.bind(user)));
-        }
-        Map<Long, Set<String>> nodes = new HashMap<>();
-        reads.forEach((user, read) -> {
-            Set<String> found = new HashSet<>();
-            // One page: a user with more than a page (5000) of sessions is not a case worth a loop.
-            read.toCompletableFuture().join().currentPage().forEach(row -> {
-                if (!row.isNull("node_id")) {
-                    found.add(row.getString("node_id"));
-                }
-            });
-            if (!found.isEmpty()) {
-                nodes.put(user, found);
-            }
-        });
-        return nodes;
     }
 }

@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  * to the member's own sessions (their other devices clear the unread count) and, when receipts are
  * shared and the conversation is within the fan-out limit, to the other members' sessions.
  *
- * <p>Cost per accepted receipt: three single-row reads, one write, and one {@code user_sessions}
- * read per recipient. A receipt that does not move a mark (a repeat, or older than the mark)
+ * <p>Cost per accepted receipt: three single-row reads, one write, and a look into the session
+ * directory per recipient. A receipt that does not move a mark (a repeat, or older than the mark)
  * stops after the reads: clients may send receipts freely without causing traffic.
  */
 @Component

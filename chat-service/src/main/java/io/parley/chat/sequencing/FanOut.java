@@ -1,6 +1,6 @@
 package io.parley.chat.sequencing;
 
-import io.parley.chat.delivery.MemberSessions;
+import io.parley.chat.session.SessionDirectory;
 import io.parley.common.events.MessageDelivery;
 import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.StoredMessage;
@@ -30,18 +30,19 @@ import org.springframework.stereotype.Component;
  *
  * <p>Works on a whole poll: each distinct recipient's sessions are looked up once, whatever the
  * number of its messages in the poll, and every record is sent before the one wait for the
- * broker's acks. The cost is one {@code user_sessions} read per distinct recipient of the poll,
- * never anything proportional to the number of users or nodes in the system.
+ * broker's acks. The lookup is in memory ({@link SessionDirectory}), after one wait
+ * for the directory to have read every session registered before the poll was stored; nothing
+ * costs in proportion to the number of users or nodes in the system.
  */
 @Component
 class FanOut {
 
-    private final MemberSessions memberSessions;
+    private final SessionDirectory directory;
     private final KafkaTemplate<String, Object> kafka;
     private final SequencerSettings settings;
 
-    FanOut(MemberSessions memberSessions, KafkaTemplate<String, Object> kafka, SequencerSettings settings) {
-        this.memberSessions = memberSessions;
+    FanOut(SessionDirectory directory, KafkaTemplate<String, Object> kafka, SequencerSettings settings) {
+        this.directory = directory;
         this.kafka = kafka;
         this.settings = settings;
     }
@@ -61,7 +62,9 @@ class FanOut {
         }
         Set<Long> everyone = new LinkedHashSet<>();
         messages.forEach(m -> everyone.addAll(m.recipients()));
-        Map<Long, Set<String>> nodesByUser = memberSessions.nodesOf(everyone);
+        // Stored before this point: every session registered before now must be in the lookup.
+        directory.awaitCurrent(settings.fanOutTimeout());
+        Map<Long, Set<String>> nodesByUser = directory.nodesOf(everyone);
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (Routed routed : messages) {
             StoredMessage message = routed.message();

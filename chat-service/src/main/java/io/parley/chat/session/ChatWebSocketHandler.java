@@ -1,6 +1,5 @@
 package io.parley.chat.session;
 
-import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.presence.Presence;
 import io.parley.chat.receipt.Receipts;
@@ -13,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
 
     private final SessionRegistry registry;
-    private final SessionStore store;
+    private final SessionDirectory directory;
     private final DeliveryReadiness readiness;
     private final MessageAccepts accepts;
     private final SyncFrames syncs;
@@ -56,12 +57,12 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final ExecutorService workers;
     private final FrameCodec codec = new FrameCodec();
 
-    ChatWebSocketHandler(SessionRegistry registry, SessionStore store, DeliveryReadiness readiness,
+    ChatWebSocketHandler(SessionRegistry registry, SessionDirectory directory, DeliveryReadiness readiness,
                          MessageAccepts accepts, SyncFrames syncs, Presence presence, Receipts receipts, Typing typing,
                          IdGenerator ids, Clock clock, ChatSettings settings,
                          @Qualifier("sessionWorkers") ExecutorService workers) {
         this.registry = registry;
-        this.store = store;
+        this.directory = directory;
         this.readiness = readiness;
         this.accepts = accepts;
         this.syncs = syncs;
@@ -96,7 +97,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     }
 
     /**
-     * Registers the session in {@code user_sessions} and only then sends {@code welcome}: from the
+     * Registers the session in the {@link SessionDirectory} and only then sends {@code welcome}: from the
      * welcome on the client may sync, and the fan-out must already see this session by then, or a
      * message sequenced in between would be neither in the sync answer nor delivered live.
      */
@@ -106,12 +107,12 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
                 session.close(CloseStatus.SERVICE_OVERLOAD.withReason("node not ready"));
                 return;
             }
-            store.register(session.userId(), session.id());
+            directory.register(session.userId(), session.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             session.close(CloseStatus.SERVICE_OVERLOAD);
             return;
-        } catch (DriverException e) {
+        } catch (ExecutionException | TimeoutException e) {
             log.warn("could not register session of user {}: {}", session.userId(), e.toString());
             session.close(CloseStatus.SERVICE_OVERLOAD.withReason("try again later"));
             return;
@@ -190,9 +191,9 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
         ChatSession session = registry.remove(socket.getId());
         if (session != null) {
-            // On the lane: after the registration, never before it (else a stale row would stay for a TTL).
+            // On the lane: after the registration, never before it (else a stale entry would stay).
             session.onLane(() -> {
-                store.unregisterAsync(session.userId(), session.id());
+                directory.unregister(session.id());
                 // Only a welcomed session counted as present; this runs after the welcome if any.
                 if (session.welcomed()) {
                     presence.closed(session);

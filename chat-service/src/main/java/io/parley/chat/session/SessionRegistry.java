@@ -23,11 +23,11 @@ public class SessionRegistry {
 
     private final Map<String, ChatSession> bySocket = new ConcurrentHashMap<>();
     private final Map<Long, Set<ChatSession>> byUser = new ConcurrentHashMap<>();
-    private final SessionStore store;
+    private final SessionDirectory directory;
     private volatile boolean draining;
 
-    SessionRegistry(SessionStore store) {
-        this.store = store;
+    SessionRegistry(SessionDirectory directory) {
+        this.directory = directory;
     }
 
     /** This node's open sessions of a user (empty if none). */
@@ -46,8 +46,8 @@ public class SessionRegistry {
 
     /**
      * Takes this node out of service for its clients: refuses new sessions, tells every session
-     * to reconnect elsewhere, closes it with 1012 (service restart) and removes its
-     * {@code user_sessions} row so the fan-out stops routing to this node at once.
+     * to reconnect elsewhere, closes it with 1012 (service restart) and removes it from the
+     * {@link SessionDirectory} so the fan-out stops routing to this node at once.
      */
     public void drain(Duration timeout) {
         draining = true;
@@ -61,7 +61,7 @@ public class SessionRegistry {
             session.onLane(() -> {
                 session.write(new ServerFrame.Reconnect("draining"));
                 session.close(CloseStatus.SERVICE_RESTARTED);
-                store.unregisterAsync(session.userId(), session.id())
+                directory.unregister(session.id())
                         .whenComplete((ok, error) -> done.complete(null));
             });
         }
@@ -69,7 +69,7 @@ public class SessionRegistry {
             CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            // Rows not removed now expire with their TTL; nothing is lost, routing is just stale longer.
+            // Entries not removed now go with this instance's TTL; nothing is lost, routing is just stale longer.
             log.warn("drain did not finish in {}: {}", timeout, e.toString());
         }
     }

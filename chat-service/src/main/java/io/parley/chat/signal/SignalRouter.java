@@ -1,6 +1,6 @@
 package io.parley.chat.signal;
 
-import io.parley.chat.delivery.MemberSessions;
+import io.parley.chat.session.SessionDirectory;
 import io.parley.common.events.ConversationSignal;
 import io.parley.common.events.Topics;
 import java.util.Collection;
@@ -22,11 +22,11 @@ public class SignalRouter {
 
     private static final Logger log = LoggerFactory.getLogger(SignalRouter.class);
 
-    private final MemberSessions memberSessions;
+    private final SessionDirectory directory;
     private final KafkaTemplate<String, Object> kafka;
 
-    SignalRouter(MemberSessions memberSessions, KafkaTemplate<String, Object> kafka) {
-        this.memberSessions = memberSessions;
+    SignalRouter(SessionDirectory directory, KafkaTemplate<String, Object> kafka) {
+        this.directory = directory;
         this.kafka = kafka;
     }
 
@@ -35,7 +35,7 @@ public class SignalRouter {
         if (recipients.isEmpty()) {
             return;
         }
-        Map<String, List<Long>> byNode = memberSessions.usersByNode(recipients);
+        Map<String, List<Long>> byNode = directory.usersByNode(recipients);
         String key = Long.toString(signal.conversationId());
         byNode.forEach((node, users) -> kafka
                 .send(Topics.nodeSignals(node), key, new ConversationSignal(signal.conversationId(), signal.userId(),

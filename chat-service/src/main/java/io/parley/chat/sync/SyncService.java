@@ -17,8 +17,8 @@ import org.springframework.stereotype.Service;
  * <p>Only {@code user_conversations} decides which conversations are read, so a cursor for a
  * conversation the user does not belong to is ignored, never answered. Reads stop at the first seq
  * that is sequenced but not yet persisted (see {@link MessageStore#readAfter}); because the session
- * is registered in {@code user_sessions} before it may sync and the sequencer persists before it
- * routes, such a message reaches the device live instead.
+ * is registered in the session directory before it may sync and the sequencer persists before it
+ * routes (and waits for the directory to be current), such a message reaches the device live instead.
  */
 @Service
 public class SyncService {

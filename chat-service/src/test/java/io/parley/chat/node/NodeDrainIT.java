@@ -3,13 +3,16 @@ package io.parley.chat.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import io.parley.chat.session.ChatNodeTestApp;
+import io.parley.chat.session.SessionDirectory;
 import io.parley.chat.session.WsTestClient;
 import io.parley.testsupport.RealInfrastructure;
 import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +46,7 @@ class NodeDrainIT {
     int port;
 
     @Autowired
-    CqlSession cassandra;
+    SessionDirectory directory;
 
     @Autowired
     NodeDrain drain;
@@ -68,7 +71,8 @@ class NodeDrainIT {
         long bob = userId();
         WsTestClient a = WsTestClient.connect(ws(), TestJwt.token(alice));
         WsTestClient b = WsTestClient.connect(ws(), TestJwt.token(bob));
-        String aliceSession = a.welcome().path("sessionId").asString();
+        a.welcome();
+        b.welcome();
 
         drain.stop();
 
@@ -77,8 +81,8 @@ class NodeDrainIT {
         assertThat(a.awaitClose()).isEqualTo(1012);
         assertThat(b.awaitClose()).isEqualTo(1012);
         // Removed before stop() returned: the fan-out no longer routes to this node.
-        assertThat(cassandra.execute("SELECT node_id FROM user_sessions WHERE user_id = ? AND session_id = ?",
-                alice, aliceSession).one()).isNull();
+        directory.awaitCurrent(Duration.ofSeconds(30));
+        assertThat(directory.nodesOf(List.of(alice, bob))).containsEntry(alice, Set.of()).containsEntry(bob, Set.of());
         assertThat(status.status().draining()).isTrue();
         // New clients are sent away before the upgrade.
         assertThatThrownBy(() -> WsTestClient.open(ws(), TestJwt.token(alice)).get(60, TimeUnit.SECONDS))

@@ -44,13 +44,4 @@ class PresenceViewsTest {
         assertThat(PresenceViews.change(5, true, 123L)).isEqualTo(new UserPresence("5", "online", null));
         assertThat(PresenceViews.change(5, false, 123L)).isEqualTo(new UserPresence("5", "offline", 123L));
     }
-
-    @Test
-    void recipientsAreGroupedByTheNodeHoldingThem() {
-        Map<String, List<Long>> byNode = PresenceAnnouncer.byNode(Map.of(
-                1L, Set.of("a"), 2L, Set.of("a", "b"), 3L, Set.of("b")));
-        assertThat(byNode).containsOnlyKeys("a", "b");
-        assertThat(byNode.get("a")).containsExactlyInAnyOrder(1L, 2L);
-        assertThat(byNode.get("b")).containsExactlyInAnyOrder(2L, 3L);
-    }
 }

@@ -8,7 +8,8 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.conversation.Conversations;
 import io.parley.chat.conversation.GroupMembership;
-import io.parley.chat.delivery.MemberSessions;
+import io.parley.chat.session.SessionDirectory;
+import io.parley.chat.session.SessionDirectoryTopic;
 import io.parley.chat.store.MessageStore;
 import io.parley.chat.sync.SyncPage;
 import io.parley.chat.sync.SyncService;
@@ -88,7 +89,8 @@ class SequencerIT {
     @Configuration(proxyBeanMethods = false)
     @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
     @EnableConfigurationProperties(ChatSettings.class)
-    @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class, MemberSessions.class,
+    @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class, SessionDirectory.class,
+            SessionDirectoryTopic.class,
             StoredSequenceHistory.class, SequencerStreamsConfig.class, FanOut.class, StorageListener.class,
             SequencerKafkaConfig.class, SequencedMembers.class, DeadLetters.class})
     static class Context {
@@ -398,9 +400,12 @@ class SequencerIT {
         return conversation;
     }
 
-    private void session(long userId, String sessionId, String nodeId) {
-        cql.execute("INSERT INTO user_sessions (user_id, session_id, node_id) VALUES (?, ?, ?) USING TTL 600",
-                userId, sessionId, nodeId);
+    /** A session on another node, as that node's session directory would publish it (an instance beat first). */
+    private void session(long userId, String sessionId, String nodeId) throws Exception {
+        String instance = nodeId + "~it";
+        kafka.send(Topics.SESSIONS, "i:" + instance, Map.of("nodeId", nodeId)).get();
+        kafka.send(Topics.SESSIONS, "s:" + sessionId + "-" + randomId(),
+                Map.of("userId", userId, "nodeId", nodeId, "instanceId", instance)).get();
     }
 
     private static MessageSubmitted submitted(long conversation, long sender, String text) {

@@ -10,6 +10,7 @@ import io.parley.chat.config.ChatSettings;
 import io.parley.common.events.Topics;
 import io.parley.testsupport.RealInfrastructure;
 import io.parley.testsupport.jwt.TestJwt;
+import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,6 +65,9 @@ class ChatNodeIT {
     CqlSession cassandra;
 
     @Autowired
+    SessionDirectory directory;
+
+    @Autowired
     ChatSettings settings;
 
     private URI ws() {
@@ -110,13 +114,9 @@ class ChatNodeIT {
             assertThat(welcome.path("node").asString()).isEqualTo("it-chat-node-1");
             assertThat(welcome.path("maxFrameBytes").asInt()).isEqualTo(16384);
             assertThat(welcome.path("maxTextLength").asInt()).isEqualTo(4000);
-            String sessionId = welcome.path("sessionId").asString();
-            // Registered before the welcome was sent: no waiting needed.
-            Row row = cassandra.execute("SELECT node_id, TTL(node_id) AS ttl FROM user_sessions"
-                    + " WHERE user_id = ? AND session_id = ?", user, sessionId).one();
-            assertThat(row).isNotNull();
-            assertThat(row.getString("node_id")).isEqualTo("it-chat-node-1");
-            assertThat(row.getInt("ttl")).isBetween(1, 60);
+            // Registered before the welcome was sent: what the broker has now includes it.
+            directory.awaitCurrent(Duration.ofSeconds(30));
+            assertThat(directory.nodesOf(List.of(user))).containsEntry(user, Set.of("it-chat-node-1"));
 
             client.send("{\"type\":\"ping\"}");
             client.next("pong");
@@ -124,13 +124,15 @@ class ChatNodeIT {
     }
 
     @Test
-    void closingASessionRemovesItsRow() throws Exception {
+    void closingASessionRemovesItFromTheDirectory() throws Exception {
         long user = newUser();
         WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(user));
-        String sessionId = client.welcome().path("sessionId").asString();
+        client.welcome();
         client.close();
-        await().atMost(Duration.ofSeconds(60)).until(() -> cassandra.execute(
-                "SELECT node_id FROM user_sessions WHERE user_id = ? AND session_id = ?", user, sessionId).one() == null);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            directory.awaitCurrent(Duration.ofSeconds(30));
+            assertThat(directory.nodesOf(List.of(user))).containsEntry(user, Set.of());
+        });
     }
 
     @Test

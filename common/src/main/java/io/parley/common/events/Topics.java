@@ -28,6 +28,14 @@ public final class Topics {
      */
     public static final String MESSAGES_DEAD_LETTER = "parley.messages.submitted.dlt";
 
+    /**
+     * Where the sessions of the cluster are, read whole by every chat node into its session
+     * directory: compacted, keyed {@code s:<sessionId>} (where a session is; a tombstone when it
+     * closes) and {@code i:<instanceId>} (a start of a chat node is alive). Chat nodes alone write
+     * and read it.
+     */
+    public static final String SESSIONS = "parley.sessions";
+
     private static final String NODE_DELIVERIES_PREFIX = "parley.deliveries.node.";
 
     /**
