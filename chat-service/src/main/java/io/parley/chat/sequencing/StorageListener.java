@@ -27,15 +27,15 @@ import org.springframework.stereotype.Component;
  * rest of steps 4 and 5 of docs/design.md: apply group changes, persist, fan out.
  *
  * <p>A poll is handled as a batch: its records are grouped by conversation (seq order kept within
- * each), every conversation is prepared and persisted concurrently (the rows written together),
- * then the whole poll is fanned out with one wait for the broker's acks, and only then may the
- * poll's offset be committed (at most once per {@code storage-commit-interval}). Any failure
- * throws, and the container's error handler retries the same poll until it succeeds; every step is
- * idempotent (a sequenced record's seq and content never change, so writing it again writes the
- * same row, and devices drop a seq they hold), so a retry or a replay after a crash of everything
- * since the last commit changes nothing already done. Persisting before
- * routing is what keeps sync gap-free: by the time any node could deliver a message live, a sync
- * would already find it.
+ * each), every conversation is prepared concurrently, the poll's rows are written together (a
+ * batch per conversation, then the positions ten to a request), then the whole poll is fanned out
+ * with one wait for the broker's acks, and only then may the poll's offset be committed (at most
+ * once per {@code storage-commit-interval}). Any failure throws, and the container's error handler
+ * retries the same poll until it succeeds; every step is idempotent (a sequenced record's seq and
+ * content never change, so writing it again writes the same row, and devices drop a seq they
+ * hold), so a retry or a replay after a crash of everything since the last commit changes nothing
+ * already done. Persisting before routing is what keeps sync gap-free: by the time any node could
+ * deliver a message live, a sync would already find it.
  */
 @Component
 class StorageListener {
@@ -69,14 +69,15 @@ class StorageListener {
             StoredMessage message = SequencedRecords.read(record.value());
             byConversation.computeIfAbsent(message.conversationId(), c -> new ArrayList<>()).add(message);
         }
-        List<CompletableFuture<List<FanOut.Routed>>> persisted = new ArrayList<>(byConversation.size());
-        byConversation.values().forEach(messages -> persisted.add(CompletableFuture
-                .supplyAsync(() -> prepare(messages), work)
-                .thenCompose(routed -> store.saveAll(messages).thenApply(saved -> routed))));
+        List<CompletableFuture<List<FanOut.Routed>>> prepared = new ArrayList<>(byConversation.size());
+        byConversation.values().forEach(messages -> prepared.add(CompletableFuture.supplyAsync(() -> prepare(messages), work)));
         List<FanOut.Routed> routed = new ArrayList<>(records.size());
-        for (CompletableFuture<List<FanOut.Routed>> conversation : persisted) {
+        for (CompletableFuture<List<FanOut.Routed>> conversation : prepared) {
             routed.addAll(await(conversation));
         }
+        // One call for the whole poll, so that the positions of many conversations share requests
+        // (a 1:1 poll holds about one message per conversation: a position request each, before).
+        await(store.saveAll(routed.stream().map(FanOut.Routed::message).toList()));
         fanOut.route(routed);
         if (log.isDebugEnabled()) {
             log.debug("Stored and routed {} messages of {} conversations", routed.size(), byConversation.size());
