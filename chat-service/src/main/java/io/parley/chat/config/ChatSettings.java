@@ -28,6 +28,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param syncMaxLimit        largest limit a client may ask for
  * @param membershipCacheTtl  how long conversation members are cached (0 = no cache)
  * @param deliveryTopic       how this node's delivery topic is created
+ * @param maxSessionsPerUser  open sessions one user may have in the whole cluster; one more is closed with 4008
  */
 @ConfigurationProperties("parley.chat")
 public record ChatSettings(
@@ -47,7 +48,8 @@ public record ChatSettings(
         @DefaultValue("100") int syncDefaultLimit,
         @DefaultValue("500") int syncMaxLimit,
         @DefaultValue("5s") Duration membershipCacheTtl,
-        @DefaultValue DeliveryTopic deliveryTopic) {
+        @DefaultValue DeliveryTopic deliveryTopic,
+        @DefaultValue("20") int maxSessionsPerUser) {
 
     /** Kafka's legal topic characters; the node id becomes part of a topic name. */
     private static final Pattern TOPIC_SAFE = Pattern.compile("[A-Za-z0-9._-]{1,200}");
@@ -59,7 +61,8 @@ public record ChatSettings(
         if (publicWsUrl == null || publicWsUrl.isBlank()) {
             throw new IllegalArgumentException("parley.chat.public-ws-url is required");
         }
-        if (maxFrameBytes < 256 || maxTextLength < 1 || syncDefaultLimit < 1 || syncMaxLimit < syncDefaultLimit) {
+        if (maxFrameBytes < 256 || maxTextLength < 1 || syncDefaultLimit < 1 || syncMaxLimit < syncDefaultLimit
+                || maxSessionsPerUser < 1) {
             throw new IllegalArgumentException("parley.chat limits are inconsistent");
         }
         if (sessionRefreshInterval.compareTo(sessionTtl) >= 0) {

@@ -43,6 +43,9 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
 
+    /** An application close code (RFC 6455 leaves 4000-4999 to applications); docs/protocol.md lists it. */
+    static final CloseStatus TOO_MANY_SESSIONS = new CloseStatus(4008, "too many sessions");
+
     private final SessionRegistry registry;
     private final SessionDirectory directory;
     private final DeliveryReadiness readiness;
@@ -107,6 +110,10 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
                 session.close(CloseStatus.SERVICE_OVERLOAD.withReason("node not ready"));
                 return;
             }
+            if (tooManySessions(session.userId())) {
+                session.close(TOO_MANY_SESSIONS);
+                return;
+            }
             directory.register(session.userId(), session.id());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -122,6 +129,22 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
                 (int) settings.heartbeatInterval().toSeconds(), receipts.shared(), typing.intervalSeconds()));
         session.markWelcomed();
         presence.opened(session);
+    }
+
+    /**
+     * This node's sessions of the user (this one included: a session is in the registry from its
+     * handshake on, so concurrent opens on one node count each other) plus those the directory
+     * knows on other nodes. Across nodes it is as current as the directory: two opens on two
+     * nodes in the same instant can each pass.
+     */
+    private boolean tooManySessions(long userId) {
+        int open = registry.sessionsOf(userId).size() + directory.sessionsElsewhere(userId);
+        if (open > settings.maxSessionsPerUser()) {
+            log.info("refusing a session of user {}: {} open, at most {}", userId, open - 1,
+                    settings.maxSessionsPerUser());
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -199,6 +199,18 @@ public class SessionDirectory implements SmartLifecycle {
         return nodesByUser;
     }
 
+    /** The user's live sessions on nodes other than this one, as far as this node has read. */
+    public int sessionsElsewhere(long userId) {
+        long now = System.nanoTime();
+        int count = 0;
+        for (Entry entry : byUser.getOrDefault(userId, List.of())) {
+            if (!entry.nodeId().equals(nodeId) && live(entry.instanceId(), now)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The users with a session on each node: what one record per node must name. */
     public Map<String, List<Long>> usersByNode(Collection<Long> users) {
         Map<String, List<Long>> byNode = new LinkedHashMap<>();

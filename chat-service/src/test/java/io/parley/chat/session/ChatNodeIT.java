@@ -10,7 +10,6 @@ import io.parley.chat.config.ChatSettings;
 import io.parley.common.events.Topics;
 import io.parley.testsupport.RealInfrastructure;
 import io.parley.testsupport.jwt.TestJwt;
-import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +33,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -45,12 +46,14 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(classes = ChatNodeTestApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false",
         "parley.chat.node-id=it-chat-node-1",
+        "parley.chat.max-sessions-per-user=" + ChatNodeIT.MAX_SESSIONS,
         "parley.registry.password=" + ChatNodeIT.REGISTRY_PASSWORD
 })
 @Import(TestJwt.class)
 class ChatNodeIT {
 
     static final String REGISTRY_PASSWORD = "it-registry-secret";
+    static final int MAX_SESSIONS = 4;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -66,6 +69,9 @@ class ChatNodeIT {
 
     @Autowired
     SessionDirectory directory;
+
+    @Autowired
+    KafkaTemplate<String, Object> kafka;
 
     @Autowired
     ChatSettings settings;
@@ -133,6 +139,49 @@ class ChatNodeIT {
             directory.awaitCurrent(Duration.ofSeconds(30));
             assertThat(directory.nodesOf(List.of(user))).containsEntry(user, Set.of());
         });
+    }
+
+    @Test
+    void aUserGetsAtMostTheCapOfSessionsCountingThoseOnOtherNodes() throws Exception {
+        long user = newUser();
+        List<WsTestClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < MAX_SESSIONS; i++) {
+                WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(user));
+                client.welcome();
+                open.add(client);
+            }
+            try (WsTestClient oneTooMany = WsTestClient.open(ws(), TestJwt.token(user)).get(60, TimeUnit.SECONDS)) {
+                assertThat(oneTooMany.awaitClose()).isEqualTo(4008);
+            }
+            // A closed session frees its seat.
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                try (WsTestClient again = WsTestClient.connect(ws(), TestJwt.token(user))) {
+                    assertThat(again.welcome().path("userId").asString()).isEqualTo(Long.toString(user));
+                }
+            });
+        } finally {
+            for (WsTestClient client : open) {
+                client.close();
+            }
+        }
+
+        // Sessions on another node count too: with all seats taken there, none is left here.
+        long elsewhere = newUser();
+        String instance = "it-other-node~" + elsewhere;
+        kafka.send(Topics.SESSIONS, "i:" + instance, Map.of("nodeId", "it-other-node")).get();
+        for (int i = 0; i < MAX_SESSIONS; i++) {
+            kafka.send(Topics.SESSIONS, "s:other-" + elsewhere + "-" + i,
+                    Map.of("userId", elsewhere, "nodeId", "it-other-node", "instanceId", instance)).get();
+        }
+        directory.awaitCurrent(Duration.ofSeconds(30));
+        try (WsTestClient here = WsTestClient.open(ws(), TestJwt.token(elsewhere)).get(60, TimeUnit.SECONDS)) {
+            assertThat(here.awaitClose()).isEqualTo(4008);
+        }
+        for (int i = 0; i < MAX_SESSIONS; i++) {
+            kafka.send(Topics.SESSIONS, "s:other-" + elsewhere + "-" + i, null).get();
+        }
     }
 
     @Test
