@@ -4,8 +4,6 @@ import io.parley.chat.conversation.Conversations;
 import io.parley.chat.session.SessionDirectory;
 import io.parley.common.events.PresenceChanged;
 import io.parley.common.events.Topics;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -70,7 +70,8 @@ class StorageListener {
             byConversation.computeIfAbsent(message.conversationId(), c -> new ArrayList<>()).add(message);
         }
         List<CompletableFuture<List<FanOut.Routed>>> prepared = new ArrayList<>(byConversation.size());
-        byConversation.values().forEach(messages -> prepared.add(CompletableFuture.supplyAsync(() -> prepare(messages), work)));
+        byConversation.values().forEach(messages ->
+                prepared.add(CompletableFuture.supplyAsync(() -> prepare(messages), work)));
         List<FanOut.Routed> routed = new ArrayList<>(records.size());
         for (CompletableFuture<List<FanOut.Routed>> conversation : prepared) {
             routed.addAll(await(conversation));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parley.common.protocol.ServerFrame.UserPresence;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PresenceViewsTest {
