@@ -66,6 +66,7 @@ public class SessionDirectory implements SmartLifecycle {
     private static final String SESSION_KEY = "s:";
     private static final String INSTANCE_KEY = "i:";
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     private static final long REGISTER_TIMEOUT_MILLIS = 10_000;
 
     /** Value of an {@code s:<sessionId>} record: whose session it is and which start of which node holds it. */
@@ -291,25 +292,36 @@ public class SessionDirectory implements SmartLifecycle {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    apply(record);
+                try {
+                    readOnce(partitions);
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Every fan-out waits for this thread: it must outlive any failure, never end on one.
+                    log.error("reading {} failed; trying again in {}", Topics.SESSIONS, RETRY_PAUSE, e);
+                    Thread.sleep(RETRY_PAUSE.toMillis());
                 }
-                Map<TopicPartition, Long> read = new HashMap<>();
-                partitions.forEach(partition -> read.put(partition, consumer.position(partition)));
-                synchronized (progress) {
-                    positions = read;
-                    progress.notifyAll();
-                }
-                maintain();
             }
         } catch (WakeupException e) {
             // stop()
-        } catch (RuntimeException e) {
-            // Routing would go stale without this thread: make it loud, the fan-out will time out and retry.
-            log.error("the session directory stopped reading {}", Topics.SESSIONS, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    private void readOnce(List<TopicPartition> partitions) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            apply(record);
+        }
+        Map<TopicPartition, Long> read = new HashMap<>();
+        partitions.forEach(partition -> read.put(partition, consumer.position(partition)));
+        synchronized (progress) {
+            positions = read;
+            progress.notifyAll();
+        }
+        maintain();
     }
 
     private List<TopicPartition> awaitPartitions() {
@@ -332,7 +344,12 @@ public class SessionDirectory implements SmartLifecycle {
                 if (record.value() == null) {
                     removed(sessionId);
                 } else {
-                    added(sessionId, json.readValue(record.value(), Location.class));
+                    Location location = json.readValue(record.value(), Location.class);
+                    if (location.nodeId() == null || location.instanceId() == null) {
+                        log.warn("skipping a record of {} with key {}: no node or instance", Topics.SESSIONS, key);
+                        return;
+                    }
+                    added(sessionId, location);
                 }
             } else if (key != null && key.startsWith(INSTANCE_KEY)) {
                 String instance = key.substring(INSTANCE_KEY.length());

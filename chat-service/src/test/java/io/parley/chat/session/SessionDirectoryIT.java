@@ -165,6 +165,18 @@ class SessionDirectoryIT {
     }
 
     @Test
+    void recordsThatAreNotSessionsAreSkippedAndReadingGoesOn() throws Exception {
+        long user = randomId();
+        // Each would have thrown on the reader thread (a missing field, not JSON, a foreign key).
+        kafka.send(Topics.SESSIONS, "s:broken-" + user, Map.of("userId", user)).get();
+        kafka.send(Topics.SESSIONS, "s:garbage-" + user, "not json at all").get();
+        kafka.send(Topics.SESSIONS, "x:" + user, Map.of("nodeId", "nobody")).get();
+        nodeA.register(user, "a-" + user);
+        nodeB.awaitCurrent(WAIT);
+        assertThat(nodeB.nodesOf(List.of(user))).containsEntry(user, Set.of("it-dir-a"));
+    }
+
+    @Test
     void aNodeTakenForDeadPublishesItsLiveSessionsAgain() throws Exception {
         long user = randomId();
         String session = "a-" + user;
