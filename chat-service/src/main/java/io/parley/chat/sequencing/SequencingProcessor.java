@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * remembers the keys of the last {@code recentWindow}, so every copy after the first is dropped.
  * A message first issued before that (its id's timestamp or its {@code sentAt} says so) and every
  * system message the store does not remember (api-service redoes a change under its first id,
- * maybe much later) is checked against the stored positions instead.
+ * maybe much later) is checked against the stored positions instead; for a client message only
+ * once storage has caught up with the conversation, since a forgotten message may be unstored yet.
  *
  * <p>A record that can never be sequenced ({@link SequencerInput}) goes whole to the dead-letter
  * topic, in the same transaction, before any seq is given to it: no hole, no stop.
@@ -48,6 +49,13 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
     static final String RECENT_MESSAGES_STORE = "sequencer-recent-messages";
     static final String TO_SEQUENCED = "to-sequenced";
     static final String TO_DEAD_LETTERS = "to-dead-letters";
+
+    /**
+     * How long an old retry may hold the stream thread waiting for storage (well inside the
+     * transaction timeout, 10 s); then its record is failed and taken up again later.
+     */
+    static final Duration STORAGE_CATCH_UP_WAIT = Duration.ofSeconds(2);
+    private static final Duration STORAGE_POLL = Duration.ofMillis(20);
 
     private static final Logger log = LoggerFactory.getLogger(SequencingProcessor.class);
 
@@ -106,11 +114,51 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         if (recentMessages.get(dedupKey(message)) != null) {
             return true;
         }
+        if (message.clientMessageId() == null) {
+            return history.isStored(message.messageId());
+        }
         // Issued long enough ago that the store may have forgotten it: ask what is stored. Half
         // the window, so that clock differences between nodes cannot hide a retry.
         long issuedAt = Math.min(message.sentAt(), SnowflakeId.timestampMillis(message.messageId()));
         boolean old = issuedAt < clock.millis() - recentWindow.toMillis() / 2;
-        return (old || message.clientMessageId() == null) && history.isStored(message.messageId());
+        return old && isStoredOnceStorageCaughtUp(message);
+    }
+
+    /**
+     * Whether an old client message is stored, asked so that the answer can be trusted: storage
+     * runs behind the sequencer (a commit interval normally, much longer while Cassandra is down
+     * or a node's partitions move), so a message this task sequenced and then forgot can be
+     * unstored yet. "Not stored" counts only once storage has written every seq this task gave the
+     * conversation; until then this waits, and past {@link #STORAGE_CATCH_UP_WAIT} it fails the
+     * record, which is taken up again from the last commit (never skipped, never guessed).
+     */
+    private boolean isStoredOnceStorageCaughtUp(MessageSubmitted message) {
+        if (history.isStored(message.messageId())) {
+            return true;
+        }
+        Long last = lastSeq.get(message.conversationId());
+        if (last == null) {
+            return false; // this task never sequenced the conversation: nothing of it can be unstored
+        }
+        long deadline = System.nanoTime() + STORAGE_CATCH_UP_WAIT.toNanos();
+        while (history.newestSeq(message.conversationId()) < last) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("storage has not yet written conversation " + message.conversationId()
+                        + " up to seq " + last + ": cannot tell whether old message " + message.messageId()
+                        + " is a retry; trying again");
+            }
+            pause(STORAGE_POLL);
+        }
+        return history.isStored(message.messageId());
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for storage", e);
+        }
     }
 
     /** What makes two records one message: the sender's client message id, or the message id if none. */

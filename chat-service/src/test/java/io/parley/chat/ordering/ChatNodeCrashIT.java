@@ -472,7 +472,10 @@ class ChatNodeCrashIT {
         // Every acked message exactly once, by message id and by (sender, client id); nothing else.
         List<String> storedIds = stored.stream().map(r -> Long.toString(r.getLong("message_id"))).toList();
         List<String> storedClientIds = stored.stream().map(r -> r.getString("client_message_id")).toList();
-        assertThat(storedIds).as(group + " stored message ids").doesNotHaveDuplicates()
+        Set<String> retriedIds = new HashSet<>();
+        senders.forEach(sender -> retriedIds.addAll(sender.retried()));
+        String mismatch = describeMismatch(stored, acks, retriedIds);
+        assertThat(storedIds).as(group + " stored message ids" + mismatch).doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(acks.values().stream().map(PendingSender.Ack::messageId).toList());
         assertThat(storedClientIds).as(group + " stored client ids").doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(createdIds);
@@ -499,6 +502,36 @@ class ChatNodeCrashIT {
             assertThat(device.errors()).as(device.name + ": only retryable errors")
                     .allSatisfy(e -> assertThat(e.path("code").asString()).isIn("unavailable", "too_many_requests"));
         }
+    }
+
+    /**
+     * Which rows and acks disagree, and how (by client id): the lists alone, thousands long, do not
+     * say whether a message was lost, stored twice, or stored under another id than its ack.
+     */
+    private static String describeMismatch(List<Row> stored, Map<String, PendingSender.Ack> acks, Set<String> retried) {
+        Map<String, List<String>> rowsByClientId = new HashMap<>();
+        Set<String> storedIds = new HashSet<>();
+        for (Row row : stored) {
+            String messageId = Long.toString(row.getLong("message_id"));
+            storedIds.add(messageId);
+            rowsByClientId.computeIfAbsent(row.getString("client_message_id"), c -> new ArrayList<>())
+                    .add("seq " + row.getLong("seq") + " id " + messageId);
+        }
+        List<String> problems = new ArrayList<>();
+        acks.forEach((clientId, ack) -> {
+            List<String> rows = rowsByClientId.getOrDefault(clientId, List.of());
+            if (rows.size() != 1 || !storedIds.contains(ack.messageId())) {
+                problems.add(clientId + (retried.contains(clientId) ? " (retried)" : "") + ": acked " + ack.messageId()
+                        + " sentAt " + ack.sentAt() + ", stored " + rows);
+            }
+        });
+        rowsByClientId.forEach((clientId, rows) -> {
+            if (!acks.containsKey(clientId)) {
+                problems.add(clientId + ": stored " + rows + ", never acked");
+            }
+        });
+        return problems.isEmpty() ? "" : " (" + problems.size() + " disagree: "
+                + String.join("; ", problems.subList(0, Math.min(20, problems.size()))) + ")";
     }
 
     private static void printCounts(List<Client> clients, List<PendingSender> senders, long elapsedSeconds) {

@@ -61,6 +61,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -79,6 +80,11 @@ import tools.jackson.databind.json.JsonMapper;
         // Short, so that a test can outlive it and see an old retry checked against the store.
         "parley.chat.sequencer.recent-window=10s"
 })
+// Closed after this class: Spring would otherwise keep the context, and its sequencer (with the
+// 10 s window) and storage consumers, alive in the shared parley-sequencer and parley-storage groups
+// while later ITs of this JVM run: a conversation of ChatNodeCrashIT that moves to this node after
+// a kill would be de-duplicated with the short window, not the window the product runs with.
+@DirtiesContext
 class SequencerIT {
 
     /**

@@ -1,6 +1,7 @@
 package io.parley.chat.sequencing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,9 +48,16 @@ class SequencingProcessorTest {
     /** What Cassandra would answer: newest seqs of conversations sequenced before, stored message ids. */
     private final Map<Long, Long> storedNewestSeq = new HashMap<>();
     private final Set<Long> storedMessages = new HashSet<>();
+    /** Storage catching up while the sequencer waits: run at the given read of a newest seq. */
+    private int newestSeqReads;
+    private int catchUpAtRead = -1;
+    private Runnable catchUp = () -> { };
     private final SequenceHistory history = new SequenceHistory() {
         @Override
         public long newestSeq(long conversationId) {
+            if (++newestSeqReads == catchUpAtRead) {
+                catchUp.run();
+            }
             return storedNewestSeq.getOrDefault(conversationId, 0L);
         }
 
@@ -101,12 +109,12 @@ class SequencingProcessorTest {
         List<StoredMessage> out = sequencedMessages();
         assertThat(out).extracting(StoredMessage::messageId, StoredMessage::conversationId, StoredMessage::seq)
                 .containsExactly(
-                        tuple(101L, 1L, 1L),
-                        tuple(201L, 2L, 1L),
-                        tuple(102L, 1L, 2L),
-                        tuple(103L, 1L, 3L),
-                        tuple(202L, 2L, 2L));
-        assertThat(out.get(0)).isEqualTo(new StoredMessage(101, 1, 1, 7, "client-101", "a", NOW.toEpochMilli()));
+                        tuple(id(101), 1L, 1L),
+                        tuple(id(201), 2L, 1L),
+                        tuple(id(102), 1L, 2L),
+                        tuple(id(103), 1L, 3L),
+                        tuple(id(202), 2L, 2L));
+        assertThat(out.get(0)).isEqualTo(new StoredMessage(id(101), 1, 1, 7, "client-101", "a", NOW.toEpochMilli()));
     }
 
     @Test
@@ -125,20 +133,20 @@ class SequencingProcessorTest {
         submit(message(102, 1, "next"));
 
         assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq, StoredMessage::text)
-                .containsExactly(tuple(101L, 1L, "first"),
-                        tuple(102L, 2L, "next"));
+                .containsExactly(tuple(id(101), 1L, "first"),
+                        tuple(id(102), 2L, "next"));
     }
 
     @Test
     void racingFirstAttemptsOfOneClientIdMakeOneMessage() {
         // Two nodes accepted the same client id at once, each under a message id of its own.
-        submit(new MessageSubmitted(101, 1, 7, "phone-1", "client-x", "sent twice", NOW.toEpochMilli()));
-        submit(new MessageSubmitted(102, 1, 7, "phone-2", "client-x", "sent twice", NOW.toEpochMilli()));
+        submit(new MessageSubmitted(id(101), 1, 7, "phone-1", "client-x", "sent twice", NOW.toEpochMilli()));
+        submit(new MessageSubmitted(id(102), 1, 7, "phone-2", "client-x", "sent twice", NOW.toEpochMilli()));
         // Another sender may use the same client id.
-        submit(new MessageSubmitted(103, 1, 8, "laptop", "client-x", "someone else", NOW.toEpochMilli()));
+        submit(new MessageSubmitted(id(103), 1, 8, "laptop", "client-x", "someone else", NOW.toEpochMilli()));
 
         assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
-                .containsExactly(tuple(101L, 1L), tuple(103L, 2L));
+                .containsExactly(tuple(id(101), 1L), tuple(id(103), 2L));
     }
 
     @Test
@@ -176,11 +184,55 @@ class SequencingProcessorTest {
 
         later(WINDOW);
         assertThat(driver.getKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE).get("c:7:client-101")).isNull();
-        storedMessages.add(101L); // stored long since
+        storedMessages.add(id(101)); // stored long since
+        storedNewestSeq.put(1L, 1L);
         submit(message(101, 1, "retry after the window"));
         submit(message(102, 1, "next"));
         assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
-                .containsExactly(tuple(102L, 2L));
+                .containsExactly(tuple(id(102), 2L));
+    }
+
+    @Test
+    void oldRetryOfAMessageSequencedButNotYetStoredWaitsForStorageAndIsDropped() {
+        submit(message(101, 1, "first"));
+        later(WINDOW.plusSeconds(1)); // forgotten by the state; storage is still behind (nothing stored)
+        // Storage writes seq 1 while the sequencer waits for it.
+        catchUpAtRead = 3;
+        catchUp = () -> {
+            storedNewestSeq.put(1L, 1L);
+            storedMessages.add(id(101));
+        };
+        submit(message(101, 1, "retry of a message storage had not written yet"));
+        submit(message(102, 1, "next"));
+
+        assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
+                .containsExactly(tuple(id(101), 1L), tuple(id(102), 2L));
+        assertThat(newestSeqReads).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void oldRetryWhileStorageStaysBehindIsNeitherSequencedNorSkipped() {
+        submit(message(101, 1, "first"));
+        later(WINDOW.plusSeconds(1));
+        assertThat(sequencedMessages()).hasSize(1);
+
+        assertThatThrownBy(() -> submit(message(101, 1, "retry while storage is down")))
+                .hasStackTraceContaining("cannot tell whether old message " + id(101) + " is a retry");
+        assertThat(sequencedMessages()).isEmpty();
+    }
+
+    @Test
+    void oldMessageOfAConversationStorageHasCaughtUpWithIsNew() {
+        submit(message(101, 1, "first"));
+        storedNewestSeq.put(1L, 1L);
+        storedMessages.add(id(101));
+        later(WINDOW.plusSeconds(1));
+        // Accepted long ago (its id is old) but never sequenced: the first attempt died after its claim.
+        submit(new MessageSubmitted(102, 1, 7, "s", "client-102", "accepted long ago, published only now",
+                NOW.minus(WINDOW).toEpochMilli()));
+
+        assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
+                .containsExactly(tuple(id(101), 1L), tuple(102L, 2L));
     }
 
     /** Moves the processor's clock and the driver's wall clock (which runs the punctuator) together. */
@@ -224,8 +276,8 @@ class SequencingProcessorTest {
         submit(message(103, 1, "after"));
 
         assertThat(sequencedMessages()).extracting(StoredMessage::messageId, StoredMessage::seq)
-                .containsExactly(tuple(101L, 1L),
-                        tuple(103L, 2L));
+                .containsExactly(tuple(id(101), 1L),
+                        tuple(id(103), 2L));
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
         assertThat(dead).hasSize(2);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo(poison);
@@ -237,8 +289,14 @@ class SequencingProcessorTest {
         assertThat(new String(dead.get(1).value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
     }
 
-    private static MessageSubmitted message(long id, long conversation, String text) {
-        return new MessageSubmitted(id, conversation, 7, "s", "client-" + id, text, NOW.toEpochMilli());
+    /** The id a node would issue now for message number {@code n}: fresh, not "old". */
+    private static long id(long n) {
+        return ((NOW.toEpochMilli() - SnowflakeId.EPOCH.toEpochMilli()) << 22) + n;
+    }
+
+    /** Message number {@code n} of sender 7 (client id {@code client-<n>}), issued now. */
+    private static MessageSubmitted message(long n, long conversation, String text) {
+        return new MessageSubmitted(id(n), conversation, 7, "s", "client-" + n, text, NOW.toEpochMilli());
     }
 
     private void submit(MessageSubmitted message) {
