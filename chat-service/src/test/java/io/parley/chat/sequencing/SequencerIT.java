@@ -19,6 +19,7 @@ import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.StoredMessage;
 import io.parley.common.events.Topics;
 import io.parley.id.IdGenerator;
+import io.parley.id.SnowflakeId;
 import io.parley.testsupport.RealInfrastructure;
 import java.time.Clock;
 import java.time.Duration;
@@ -414,8 +415,18 @@ class SequencerIT {
                 Map.of("userId", userId, "nodeId", nodeId, "instanceId", instance)).get();
     }
 
+    /**
+     * A message id as a chat node issues it now (a Snowflake of this millisecond): a random id
+     * carries a random time, and the sequencer checks a message that looks issued long ago against
+     * the store, waiting for storage to catch up, which is not what these tests are about.
+     */
+    private static long freshMessageId() {
+        long millis = System.currentTimeMillis() - SnowflakeId.EPOCH.toEpochMilli();
+        return (millis << 22) | ThreadLocalRandom.current().nextLong(1L << 22);
+    }
+
     private static MessageSubmitted submitted(long conversation, long sender, String text) {
-        long id = randomId();
+        long id = freshMessageId();
         return new MessageSubmitted(id, conversation, sender, "origin", "client-" + id, text,
                 System.currentTimeMillis());
     }
