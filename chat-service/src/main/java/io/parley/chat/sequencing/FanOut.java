@@ -1,6 +1,8 @@
 package io.parley.chat.sequencing;
 
+import io.parley.chat.config.ChatSettings;
 import io.parley.chat.session.SessionDirectory;
+import io.parley.chat.session.SessionRegistry;
 import io.parley.common.events.MessageDelivery;
 import io.parley.common.events.OfflineNotificationRequested;
 import io.parley.common.events.StoredMessage;
@@ -28,6 +30,12 @@ import org.springframework.stereotype.Component;
  * the others: all its sessions get the message, the one that sent it included, since that is how
  * the sending device learns the message's seq.
  *
+ * <p>The share of this node itself is handed to its sessions in process. A conversation's messages
+ * reach a node by one path as long as its partition stays with one storage consumer; when the
+ * partition moves, the new owner's in-process deliveries can overtake records the old owner put
+ * on this node's topic. A session drops a seq at or below the highest it was sent, so the device
+ * sees a gap and syncs (docs/protocol.md): nothing is lost or doubled, the moment costs a sync.
+ *
  * <p>Works on a whole poll: each distinct recipient's sessions are looked up once, whatever the
  * number of its messages in the poll, and every record is sent before the one wait for the
  * broker's acks. The lookup is in memory ({@link SessionDirectory}), after one wait
@@ -38,11 +46,16 @@ import org.springframework.stereotype.Component;
 class FanOut {
 
     private final SessionDirectory directory;
+    private final SessionRegistry localSessions;
+    private final String localNode;
     private final KafkaTemplate<String, Object> kafka;
     private final SequencerSettings settings;
 
-    FanOut(SessionDirectory directory, KafkaTemplate<String, Object> kafka, SequencerSettings settings) {
+    FanOut(SessionDirectory directory, SessionRegistry localSessions, ChatSettings chat,
+           KafkaTemplate<String, Object> kafka, SequencerSettings settings) {
         this.directory = directory;
+        this.localSessions = localSessions;
+        this.localNode = chat.nodeId();
         this.kafka = kafka;
         this.settings = settings;
     }
@@ -70,8 +83,17 @@ class FanOut {
             StoredMessage message = routed.message();
             Plan plan = plan(message.senderId(), routed.recipients(), nodesByUser);
             String conversationKey = Long.toString(message.conversationId());
-            plan.recipientsByNode().forEach((node, recipients) -> sends.add(kafka.send(
-                    Topics.nodeDeliveries(node), conversationKey, new MessageDelivery(recipients, message))));
+            plan.recipientsByNode().forEach((node, recipients) -> {
+                if (node.equals(localNode)) {
+                    // This node's own sessions: in process, not through its own topic (a record
+                    // produced and consumed again by the same JVM). In seq order like the topic,
+                    // since a poll holds each conversation's messages in seq order.
+                    localSessions.deliverMessage(recipients, message);
+                } else {
+                    sends.add(kafka.send(Topics.nodeDeliveries(node), conversationKey,
+                            new MessageDelivery(recipients, message)));
+                }
+            });
             for (long offline : plan.offline()) {
                 sends.add(kafka.send(Topics.NOTIFICATIONS_OFFLINE, Long.toString(offline),
                         new OfflineNotificationRequested(offline, message)));

@@ -1,5 +1,6 @@
 package io.parley.chat.session;
 
+import io.parley.common.events.StoredMessage;
 import io.parley.common.protocol.ServerFrame;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +35,24 @@ public class SessionRegistry {
     public Collection<ChatSession> sessionsOf(long userId) {
         Set<ChatSession> sessions = byUser.get(userId);
         return sessions == null ? List.of() : List.copyOf(sessions);
+    }
+
+    /**
+     * A stored message to every session this node holds of these users, as one {@code message}
+     * frame encoded once however many sessions get it. Queued on each session's lane, so a slow
+     * client never holds up the caller; sessions that went away are skipped (live delivery is best
+     * effort, sync is the durable path).
+     */
+    public void deliverMessage(Collection<Long> recipients, StoredMessage message) {
+        ServerFrame frame = null;
+        for (long recipient : recipients) {
+            for (ChatSession session : sessionsOf(recipient)) {
+                if (frame == null) {
+                    frame = new ServerFrame.Message(WireMessages.of(message));
+                }
+                session.deliver(frame);
+            }
+        }
     }
 
     public int connections() {

@@ -10,6 +10,7 @@ import io.parley.chat.conversation.Conversations;
 import io.parley.chat.conversation.GroupMembership;
 import io.parley.chat.session.SessionDirectory;
 import io.parley.chat.session.SessionDirectoryTopic;
+import io.parley.chat.session.SessionRegistry;
 import io.parley.chat.store.MessageStore;
 import io.parley.chat.sync.SyncPage;
 import io.parley.chat.sync.SyncService;
@@ -97,7 +98,7 @@ class SequencerIT {
     @ImportAutoConfiguration({KafkaAutoConfiguration.class, CassandraAutoConfiguration.class})
     @EnableConfigurationProperties(ChatSettings.class)
     @Import({MessageStore.class, SyncService.class, Conversations.class, GroupMembership.class, SessionDirectory.class,
-            SessionDirectoryTopic.class,
+            SessionDirectoryTopic.class, SessionRegistry.class,
             StoredSequenceHistory.class, SequencerStreamsConfig.class, FanOut.class, StorageListener.class,
             SequencerKafkaConfig.class, SequencedMembers.class, DeadLetters.class})
     static class Context {
