@@ -130,7 +130,9 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
      * or a node's partitions move), so a message this task sequenced and then forgot can be
      * unstored yet. "Not stored" counts only once storage has written every seq this task gave the
      * conversation; until then this waits, and past {@link #STORAGE_CATCH_UP_WAIT} it fails the
-     * record, which is taken up again from the last commit (never skipped, never guessed).
+     * record, which is taken up again from the last commit (never skipped, never guessed). What
+     * remains: storage writes a poll's positions just after its rows, so a retry judged in that
+     * instant, for a message forgotten (two minutes old) in that very poll, could still pass.
      */
     private boolean isStoredOnceStorageCaughtUp(MessageSubmitted message) {
         if (history.isStored(message.messageId())) {
@@ -138,7 +140,7 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         }
         Long last = lastSeq.get(message.conversationId());
         if (last == null) {
-            return false; // this task never sequenced the conversation: nothing of it can be unstored
+            return false; // the state holds no seq of the conversation: nothing of it can be unstored
         }
         long deadline = System.nanoTime() + STORAGE_CATCH_UP_WAIT.toNanos();
         while (history.newestSeq(message.conversationId()) < last) {
