@@ -422,8 +422,9 @@ class SequencerIT {
      * the store, waiting for storage to catch up, which is not what these tests are about.
      */
     private static long freshMessageId() {
-        long millis = System.currentTimeMillis() - SnowflakeId.EPOCH.toEpochMilli();
-        return (millis << 22) | ThreadLocalRandom.current().nextLong(1L << 22);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return SnowflakeId.encode(Instant.now(), random.nextInt(SnowflakeId.MAX_WORKER_ID + 1),
+                random.nextInt(SnowflakeId.MAX_SEQUENCE + 1));
     }
 
     private static MessageSubmitted submitted(long conversation, long sender, String text) {

@@ -152,7 +152,7 @@ class SequencingProcessorTest {
     @Test
     void systemMessageRedoneAfterTheWindowIsFoundInTheStore() {
         // Ids issued now, so only the system-message rule sends them to the store.
-        long redone = (NOW.toEpochMilli() - SnowflakeId.EPOCH.toEpochMilli()) << 22;
+        long redone = SnowflakeId.encode(NOW, 0, 0);
         long fresh = redone + 1;
         SystemEvent added = new SystemEvent(SystemEvent.MEMBER_ADDED, 7, List.of(9L), null, null);
         storedMessages.add(redone);
@@ -291,7 +291,7 @@ class SequencingProcessorTest {
 
     /** The id a node would issue now for message number {@code n}: fresh, not "old". */
     private static long id(long n) {
-        return ((NOW.toEpochMilli() - SnowflakeId.EPOCH.toEpochMilli()) << 22) + n;
+        return SnowflakeId.encode(NOW, 0, (int) n);
     }
 
     /** Message number {@code n} of sender 7 (client id {@code client-<n>}), issued now. */
