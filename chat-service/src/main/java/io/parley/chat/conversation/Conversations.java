@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
@@ -135,6 +136,20 @@ public class Conversations {
             return kind.members().contains(userId);
         }
         return session.execute(selectMember.bind(conversationId, userId)).one() != null;
+    }
+
+    /**
+     * {@link #isMemberNow}, with a group's read not waited for here: the send path checks a
+     * session's next frames while this read is out, so one session's group sends are not paced by
+     * a Cassandra round trip each. Fails as the read fails.
+     */
+    public CompletableFuture<Boolean> isMemberNowAsync(long conversationId, long userId) {
+        Kind kind = kindOf(conversationId);
+        if (kind != null && kind.direct()) {
+            return CompletableFuture.completedFuture(kind.members().contains(userId));
+        }
+        return session.executeAsync(selectMember.bind(conversationId, userId)).toCompletableFuture()
+                .thenApply(found -> found.one() != null);
     }
 
     /** The conversation's kind, read once; null while it does not exist (or its rows are not all there yet). */

@@ -9,6 +9,7 @@ import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +26,9 @@ import org.springframework.stereotype.Service;
  * nothing was published for this attempt (or, for {@code unavailable}, maybe it was: the client
  * retries with the same id and the retry is de-duplicated).
  *
- * <p>The checks block: this runs on a session's worker lane, never on the WebSocket container
- * thread. The broker's ack is not waited for on the lane (see {@link #accept}).
+ * <p>Some checks block (a 1:1 conversation's first send on this node reads it): this runs on a
+ * session's worker lane, never on the WebSocket container thread. A group's membership read, the
+ * claim and the broker's ack are not waited for on the lane (see {@link #accept}).
  */
 @Service
 public class MessageAccepts {
@@ -52,8 +54,8 @@ public class MessageAccepts {
 
     /**
      * Answers one send frame with an {@code ack} or an {@code error} frame. The checks run now, on
-     * the caller's thread (the session's lane); the claim and the broker's ack are waited for in
-     * the returned stage. So a session can have several sends in flight, and because {@code order}
+     * the caller's thread (the session's lane); a group's membership read, the claim and the
+     * broker's ack are waited for in the returned stage. So a session can have several sends in flight, and because {@code order}
      * hands each record to the producer only after the records of the session's earlier sends,
      * records of one session reach a conversation's partition (and so its order) in frame order:
      * the idempotent producer keeps that order across its own retries.
@@ -77,6 +79,7 @@ public class MessageAccepts {
     private CompletableFuture<ServerFrame> acceptValid(long senderId, String sessionId, SendOrder order,
                                                        SendValidation.Valid send) {
         long conversationId;
+        CompletableFuture<Boolean> member;
         if (send.to() != null) {
             if (send.to() == senderId) {
                 return CompletableFuture.completedFuture(unknownRecipient(send));
@@ -89,20 +92,28 @@ public class MessageAccepts {
             } else {
                 conversationId = conversations.directConversation(senderId, send.to());
             }
+            member = CompletableFuture.completedFuture(true);
         } else {
             conversationId = send.conversationId();
             // Uncached: a member removed from a group must not send once the removal is applied.
-            if (!conversations.isMemberNow(conversationId, senderId)) {
+            member = conversations.isMemberNowAsync(conversationId, senderId);
+        }
+
+        // The membership read and the claim (a read and a write) overlap with the next frames'
+        // checks and claims; the record is handed to the producer in frame order all the same
+        // (SendOrder), and an answer of any kind reaches the session in frame order.
+        long messageId = ids.nextId();
+        long now = clock.millis();
+        long conversation = conversationId;
+        CompletableFuture<Optional<ClientMessageClaims.Claim>> claim = member.thenCompose(isMember -> isMember
+                ? claims.claim(senderId, send.clientId(), messageId, conversation, now).thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty()));
+        return order.publishInOrder(claim, maybeClaimed -> {
+            if (maybeClaimed.isEmpty()) {
                 return CompletableFuture.completedFuture(new ServerFrame.Error(SendErrors.UNKNOWN_CONVERSATION,
                         "no such conversation", send.clientId(), "conversationId"));
             }
-        }
-
-        // The claim (a read and a write) overlaps with the next frames' checks and claims; the record
-        // is handed to the producer in frame order all the same (SendOrder).
-        CompletableFuture<ClientMessageClaims.Claim> claim = claims.claim(senderId, send.clientId(), ids.nextId(),
-                conversationId, clock.millis());
-        return order.publishInOrder(claim, claimed -> {
+            ClientMessageClaims.Claim claimed = maybeClaimed.get();
             // A retry publishes again with the stored id and time: the first attempt may have died
             // between its claim and its publish. The sequencer keeps one message per client id.
             MessageSubmitted submitted = new MessageSubmitted(claimed.messageId(), claimed.conversationId(), senderId,
@@ -111,7 +122,7 @@ public class MessageAccepts {
                     Long.toString(claimed.conversationId()), claimed.sentAt());
             return publish(submitted).thenApply(published -> published ? ack : unavailable(send.clientId()));
         }).exceptionally(failure -> {
-            // The claim failed (Cassandra unreachable): nothing was published.
+            // The membership read or the claim failed (Cassandra unreachable): nothing was published.
             log.warn("send {} of user {} not accepted: {}", send.clientId(), senderId, failure.toString());
             return unavailable(send.clientId());
         });
