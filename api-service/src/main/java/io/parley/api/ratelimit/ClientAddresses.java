@@ -23,9 +23,10 @@ import org.springframework.stereotype.Component;
  * Entries left of it were written by the client or by proxies we do not know, so they are never
  * believed: a client cannot pick its own key.
  *
- * <p>The peer is taken from the container's own request, under any wrapper: api-service runs with
- * {@code server.forward-headers-strategy: framework}, whose ForwardedHeaderFilter makes
- * {@code getRemoteAddr()} answer the left-most {@code X-Forwarded-For} entry, from whoever sent it.
+ * <p>Peer and header are taken from the container's own request, under any wrapper: api-service runs
+ * with {@code server.forward-headers-strategy: framework}, whose ForwardedHeaderFilter makes
+ * {@code getRemoteAddr()} answer the left-most {@code X-Forwarded-For} entry, from whoever sent it,
+ * and hides the {@code X-Forwarded-*} headers themselves.
  *
  * <p>No key (empty) when the client is itself a trusted address, or when a trusted proxy forwarded
  * the request without naming a valid client address: a trusted host could name any client it likes,
@@ -60,12 +61,13 @@ public class ClientAddresses {
 
     /** The key of the request's client for per-address limits; empty when it has none (see the class). */
     public Optional<String> of(HttpServletRequest request) {
-        InetAddress client = parse(socketPeer(request));
+        HttpServletRequest raw = containerRequest(request);
+        InetAddress client = parse(raw.getRemoteAddr());
         if (client == null) {
             return Optional.empty();
         }
         if (isTrusted(client)) {
-            List<String> hops = forwardedFor(request);
+            List<String> hops = forwardedFor(raw);
             for (int i = hops.size() - 1; i >= 0 && isTrusted(client); i--) {
                 client = parse(hops.get(i));
                 if (client == null) {
@@ -79,12 +81,13 @@ public class ClientAddresses {
         return Optional.of(key(client));
     }
 
-    private static String socketPeer(HttpServletRequest request) {
+    /** The container's own request: its peer address and headers, as they came off the socket. */
+    private static HttpServletRequest containerRequest(HttpServletRequest request) {
         ServletRequest raw = request;
         while (raw instanceof ServletRequestWrapper wrapper) {
             raw = wrapper.getRequest();
         }
-        return raw.getRemoteAddr();
+        return raw instanceof HttpServletRequest http ? http : request;
     }
 
     private static List<String> forwardedFor(HttpServletRequest request) {

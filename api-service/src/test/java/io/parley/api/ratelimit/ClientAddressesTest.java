@@ -53,16 +53,27 @@ class ClientAddressesTest {
     }
 
     @Test
-    void thePeerIsReadUnderWrappersThatRewriteTheRemoteAddress() {
-        // what ForwardedHeaderFilter does: answer the left-most X-Forwarded-For entry
-        HttpServletRequest wrapped = new HttpServletRequestWrapper(from("203.0.113.9", "1.2.3.4")) {
+    void peerAndHeaderAreReadUnderWrappersThatRewriteOrHideThem() {
+        // what ForwardedHeaderFilter does: answer the left-most X-Forwarded-For entry, hide the header
+        class ForwardedHeaderFilterLike extends HttpServletRequestWrapper {
+            ForwardedHeaderFilterLike(HttpServletRequest request) {
+                super(request);
+            }
+
             @Override
             public String getRemoteAddr() {
                 return "1.2.3.4";
             }
-        };
 
-        assertThat(addresses.of(wrapped)).hasValue("203.0.113.9");
+            @Override
+            public java.util.Enumeration<String> getHeaders(String name) {
+                return java.util.Collections.emptyEnumeration();
+            }
+        }
+
+        assertThat(addresses.of(new ForwardedHeaderFilterLike(from("203.0.113.9", "1.2.3.4")))).hasValue("203.0.113.9");
+        assertThat(addresses.of(new ForwardedHeaderFilterLike(from("10.0.0.5", "1.2.3.4, 198.51.100.7"))))
+                .hasValue("198.51.100.7");
     }
 
     @Test
