@@ -1,9 +1,11 @@
 package io.parley.api.auth;
 
+import io.parley.api.ratelimit.ClientAddresses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.util.Map;
 import org.springframework.http.CacheControl;
@@ -23,18 +25,22 @@ class AuthController {
 
     private final LoginService login;
     private final SigningKeys keys;
+    private final ClientAddresses clientAddresses;
 
-    AuthController(LoginService login, SigningKeys keys) {
+    AuthController(LoginService login, SigningKeys keys, ClientAddresses clientAddresses) {
         this.login = login;
         this.keys = keys;
+        this.clientAddresses = clientAddresses;
     }
 
     @Operation(summary = "Log in", description = "Exchanges a username and password for an access token (JWT, RS256).")
     @ApiResponse(responseCode = "200", description = "Logged in")
     @ApiResponse(responseCode = "401", description = "Wrong username or password (one answer for both)")
+    @ApiResponse(responseCode = "429", description = "Too many attempts for this username or from this address; "
+            + "Retry-After says when to try again")
     @PostMapping("/login")
-    TokenResponse login(@Valid @RequestBody LoginRequest request) {
-        return login.login(request);
+    TokenResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
+        return login.login(request, clientAddresses.of(http));
     }
 
     @Operation(summary = "Public signing keys (JWKS)",

@@ -1,12 +1,15 @@
 package io.parley.api.user;
 
 import io.parley.api.auth.Callers;
+import io.parley.api.ratelimit.AuthRateLimits;
+import io.parley.api.ratelimit.ClientAddresses;
 import io.parley.common.web.ApiException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirements;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.ResponseEntity;
@@ -27,18 +30,24 @@ import org.springframework.web.bind.annotation.RestController;
 class UserController {
 
     private final UserService users;
+    private final AuthRateLimits limits;
+    private final ClientAddresses clientAddresses;
 
-    UserController(UserService users) {
+    UserController(UserService users, AuthRateLimits limits, ClientAddresses clientAddresses) {
         this.users = users;
+        this.limits = limits;
+        this.clientAddresses = clientAddresses;
     }
 
     @Operation(summary = "Sign up", description = "Creates an account. No token needed. Then log in with POST /api/auth/login.")
     @ApiResponse(responseCode = "201", description = "Created; Location names the new user")
     @ApiResponse(responseCode = "400", description = "A field is invalid; `errors` names it")
     @ApiResponse(responseCode = "409", description = "The username is taken")
+    @ApiResponse(responseCode = "429", description = "Too many sign-ups from this address; Retry-After says when to try again")
     @SecurityRequirements
     @PostMapping
-    ResponseEntity<UserResponse> signUp(@Valid @RequestBody SignUpRequest request) {
+    ResponseEntity<UserResponse> signUp(@Valid @RequestBody SignUpRequest request, HttpServletRequest http) {
+        limits.checkSignUp(clientAddresses.of(http)); // before the password is hashed
         User user = users.signUp(request);
         return ResponseEntity.created(URI.create("/api/users/" + user.id())).body(UserResponse.of(user));
     }
