@@ -1,9 +1,6 @@
 package io.parley.chat.send;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.BatchStatement;
-import com.datastax.oss.driver.api.core.cql.BatchType;
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.time.Instant;
@@ -24,10 +21,6 @@ import org.springframework.stereotype.Component;
  * one still works on the first) both write, and each answers its own message id; the sequencer
  * keeps one message per (sender, client message id) all the same, so only the acks can differ.
  * docs/protocol.md states this.
- *
- * <p>The writes of concurrent first attempts (of any senders on this node) share requests when
- * they pile up ({@link WriteCoalescer}): under load that takes up to half of the requests a send costs
- * Cassandra at accept. The reads cannot share one: each is a partition of its own.
  */
 @Component
 class ClientMessageClaims {
@@ -41,14 +34,8 @@ class ClientMessageClaims {
 
     private final CqlSession session;
     private final Map<Key, CompletableFuture<Claim>> inFlight = new ConcurrentHashMap<>();
-    /** Claim writes out at once; more wait and go together in the next request. */
-    static final int WRITES_IN_FLIGHT = 2;
-    /** Claim rows per request: each is a partition, and Cassandra warns about batches over ten. */
-    static final int ROWS_PER_WRITE = 10;
-
     private final PreparedStatement select;
     private final PreparedStatement insert;
-    private final WriteCoalescer<BoundStatement> writes;
 
     ClientMessageClaims(CqlSession session) {
         this.session = session;
@@ -56,9 +43,6 @@ class ClientMessageClaims {
                 + " WHERE sender_id = ? AND client_message_id = ?");
         this.insert = session.prepare("INSERT INTO client_messages"
                 + " (sender_id, client_message_id, message_id, conversation_id, sent_at) VALUES (?, ?, ?, ?, ?)");
-        this.writes = new WriteCoalescer<>(rows -> session.executeAsync(rows.size() == 1
-                ? rows.get(0)
-                : BatchStatement.newInstance(BatchType.UNLOGGED).addAll(rows)), WRITES_IN_FLIGHT, ROWS_PER_WRITE);
     }
 
     /** Claims asynchronously; completes exceptionally when Cassandra fails (nothing was published). */
@@ -92,8 +76,8 @@ class ClientMessageClaims {
                         return CompletableFuture.completedFuture(new Claim(row.getLong("message_id"),
                                 row.getLong("conversation_id"), row.getInstant("sent_at").toEpochMilli(), true));
                     }
-                    return writes.write(insert.bind(senderId, clientMessageId, newMessageId, conversationId,
-                                    Instant.ofEpochMilli(now)))
+                    return session.executeAsync(insert.bind(senderId, clientMessageId, newMessageId, conversationId,
+                                    Instant.ofEpochMilli(now))).toCompletableFuture()
                             .thenApply(written -> new Claim(newMessageId, conversationId, now, false));
                 });
     }

@@ -36,15 +36,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class MessageStore {
 
-    /** Partitions per multi-partition batch: Cassandra warns about unlogged batches over ten. */
-    static final int PARTITIONS_PER_BATCH = 10;
-    /**
-     * Bytes per multi-partition batch, by {@link #estimatedBytes}'s upper bound: Cassandra warns
-     * at 5 KiB and refuses at 50 KiB (a single-partition batch has no limit).
-     */
+    /** Positions per batch: one partition each, and Cassandra warns about unlogged batches over ten. */
+    static final int POSITIONS_PER_BATCH = 10;
+    /** A conversation's rows go in one two-partition batch up to this size (Cassandra warns at 5 KiB). */
     static final int COMBINED_BATCH_BYTES = 4 * 1024;
-    /** A conversation's seq, activity or mark row, at most. */
-    private static final int CONVERSATION_ROW_BYTES = 64;
 
     private static final String COLUMNS = "seq, message_id, sender_id, client_message_id, body, sent_at, "
             + "kind, system_event, system_actor_id, system_target_ids, system_name, system_role";
@@ -98,19 +93,17 @@ public class MessageStore {
      * <p>Every request costs Cassandra (and the driver) far more than the few cells it carries, so
      * the rows go in as few unlogged batches as Cassandra takes without complaint:
      * <ul>
-     *   <li>a small conversation (one bucket, its rows under {@link #COMBINED_BATCH_BYTES}) is two
-     *       partitions, its {@code messages} rows and its seq, activity and mark rows (keyed by the
-     *       conversation id); small conversations share batches, as many as fit in
-     *       {@link #PARTITIONS_PER_BATCH} partitions and {@link #COMBINED_BATCH_BYTES} (below
-     *       both of Cassandra's multi-partition batch warnings), so a poll of many 1:1
-     *       conversations costs a request per five of them instead of one each;</li>
-     *   <li>a larger conversation gets a batch per partition (single-partition batches have no
-     *       size limit);</li>
-     *   <li>the positions of the whole call go ten partitions to a batch.</li>
+     *   <li>per conversation, its {@code messages} rows and its seq, activity and mark rows (all
+     *       keyed by the conversation id) in one batch of two partitions when they are small
+     *       (under {@link #COMBINED_BATCH_BYTES}, below Cassandra's multi-partition batch warning);
+     *       otherwise a batch per partition (single-partition batches have no size limit);</li>
+     *   <li>the positions of the whole call in batches of {@link #POSITIONS_PER_BATCH} partitions
+     *       (Cassandra warns about unlogged batches over ten partitions).</li>
      * </ul>
-     * Activity and marks are written once per conversation (and sender) with the call's highest
-     * seq: they are {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same call would
-     * lose to it anyway. Completes when Cassandra has acknowledged all.
+     * A one-message 1:1 poll thus costs two requests instead of three per message. Activity and
+     * marks are written once per conversation (and sender) with the batch's highest seq: they are
+     * {@code USING TIMESTAMP <seq>} maxima, so the lower seqs of the same batch would lose to it
+     * anyway. Completes when Cassandra has acknowledged all.
      */
     public CompletableFuture<Void> saveAll(List<StoredMessage> messages) {
         if (messages.isEmpty()) {
@@ -122,7 +115,7 @@ public class MessageStore {
             ConversationRows rows = byConversation.computeIfAbsent(message.conversationId(), c -> new ConversationRows());
             rows.messageRows.computeIfAbsent(MessageBuckets.bucketOf(message.seq()), b -> new ArrayList<>())
                     .add(messageRow(message));
-            rows.messageBytes += estimatedBytes(message);
+            rows.bytes += estimatedBytes(message);
             rows.conversationRows.add(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()));
             if (rows.newest == null || message.seq() > rows.newest.seq()) {
                 rows.newest = message;
@@ -136,28 +129,20 @@ public class MessageStore {
                         conversationAndSender.get(1))));
 
         List<CompletableFuture<?>> written = new ArrayList<>();
-        List<ConversationRows> small = new ArrayList<>();
         for (ConversationRows rows : byConversation.values()) {
-            if (rows.messageRows.size() == 1 && rows.bytes() <= COMBINED_BATCH_BYTES) {
-                small.add(rows);
+            if (rows.messageRows.size() == 1 && rows.bytes <= COMBINED_BATCH_BYTES) {
+                List<BoundStatement> all = new ArrayList<>(rows.messageRows.values().iterator().next());
+                all.addAll(rows.conversationRows);
+                written.add(execute(all));
             } else {
                 rows.messageRows.values().forEach(bucket -> written.add(execute(bucket)));
                 written.add(execute(rows.conversationRows));
             }
         }
-        for (List<ConversationRows> batch : BatchPacking.pack(small, rows -> 2, ConversationRows::bytes,
-                PARTITIONS_PER_BATCH, COMBINED_BATCH_BYTES)) {
-            List<BoundStatement> all = new ArrayList<>();
-            for (ConversationRows rows : batch) {
-                all.addAll(rows.messageRows.values().iterator().next());
-                all.addAll(rows.conversationRows);
-            }
-            written.add(execute(all));
-        }
         return CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).thenCompose(done -> {
             List<CompletableFuture<?>> positions = new ArrayList<>();
-            for (int from = 0; from < messages.size(); from += PARTITIONS_PER_BATCH) {
-                positions.add(execute(messages.subList(from, Math.min(messages.size(), from + PARTITIONS_PER_BATCH))
+            for (int from = 0; from < messages.size(); from += POSITIONS_PER_BATCH) {
+                positions.add(execute(messages.subList(from, Math.min(messages.size(), from + POSITIONS_PER_BATCH))
                         .stream()
                         .map(m -> insertPosition.bind(m.messageId(), m.conversationId(), m.seq()))
                         .toList()));
@@ -171,11 +156,7 @@ public class MessageStore {
         final Map<Long, List<BoundStatement>> messageRows = new LinkedHashMap<>();
         final List<BoundStatement> conversationRows = new ArrayList<>();
         StoredMessage newest;
-        long messageBytes;
-
-        long bytes() {
-            return messageBytes + (long) CONVERSATION_ROW_BYTES * conversationRows.size();
-        }
+        long bytes;
     }
 
     /** An upper bound of a message row's size: its text as UTF-8 at worst, plus its fixed columns. */
