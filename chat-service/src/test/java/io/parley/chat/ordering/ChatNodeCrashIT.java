@@ -36,9 +36,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +76,7 @@ class ChatNodeCrashIT {
     private static final String NODE_A = "it-crash-a";
     private static final String NODE_B = "it-crash-b";
     private static final String SEQUENCER_GROUP = "parley-sequencer";
+    private static final String STORAGE_GROUP = "parley-storage";
 
     /** Unacked sends one sender keeps at once (below max-pending-frames, 32). */
     private static final int WINDOW = 24;
@@ -92,6 +96,7 @@ class ChatNodeCrashIT {
     private static volatile ChatNodeProcess nodeB;
     private static CqlSession cassandra;
     private static Admin kafka;
+    private static String kafkaBootstrap;
 
     @BeforeAll
     static void start() throws Exception {
@@ -105,6 +110,7 @@ class ChatNodeCrashIT {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaEndpoint.bootstrapServers());
         kafka = Admin.create(admin);
+        kafkaBootstrap = kafkaEndpoint.bootstrapServers();
         // Both at once: each start is mostly waiting for a JVM and Spring to come up.
         CompletableFuture<ChatNodeProcess> a = CompletableFuture.supplyAsync(() -> startNode(NODE_A));
         CompletableFuture<ChatNodeProcess> b = CompletableFuture.supplyAsync(() -> startNode(NODE_B));
@@ -246,8 +252,11 @@ class ChatNodeCrashIT {
             awaitConnected(clients);
 
             // Everything published has been sequenced (no lag left on either group's partition),
-            // so nothing can still be stored after the checks below.
+            // and everything sequenced has been stored (the storage step runs behind the sequencer,
+            // by seconds after a kill moved its partition), so nothing can still be stored after
+            // the checks below.
             awaitSequencerCaughtUp(x, y);
+            awaitStorageCaughtUp(x, y);
             long elapsedSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
             for (String g : List.of("X", "Y")) {
@@ -595,15 +604,11 @@ class ChatNodeCrashIT {
         return Map.copyOf(owners);
     }
 
-    /** Waits until the sequencer group has committed every record of these conversations' partitions. */
+    /** Waits until the sequencer has committed every record of these conversations' partitions. */
     private static void awaitSequencerCaughtUp(long... conversationIds) throws Exception {
-        Set<TopicPartition> partitions = new HashSet<>();
-        for (long id : conversationIds) {
-            partitions.add(new TopicPartition(Topics.MESSAGES_SUBMITTED, partitionOf(id)));
-        }
+        Set<TopicPartition> partitions = partitionsOf(Topics.MESSAGES_SUBMITTED, conversationIds);
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(SEQUENCER_GROUP)
-                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(SEQUENCER_GROUP);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             var ends = kafka.listOffsets(latest).all().get();
@@ -612,9 +617,67 @@ class ChatNodeCrashIT {
         });
     }
 
+    /**
+     * Waits until the storage step has committed (so written) the last sequenced record of these
+     * conversations' partitions. The sequencer writes that topic in transactions, so the log ends
+     * in a commit marker (or an aborted transaction of a killed node) that no consumer commits
+     * past: the bound is the last record a read_committed reader gets, not the log's end.
+     */
+    private static void awaitStorageCaughtUp(long... conversationIds) throws Exception {
+        Map<TopicPartition, Long> lastRecords = new HashMap<>();
+        for (TopicPartition tp : partitionsOf(Topics.MESSAGES_SEQUENCED, conversationIds)) {
+            lastRecords.put(tp, lastCommittedRecord(tp));
+        }
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(STORAGE_GROUP);
+            return lastRecords.entrySet().stream().allMatch(last -> committed.get(last.getKey()) != null
+                    && committed.get(last.getKey()).offset() > last.getValue());
+        });
+    }
+
+    /** The offset of the partition's last record of a committed transaction (-1 for none). */
+    private static long lastCommittedRecord(TopicPartition tp) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            reader.assign(List.of(tp));
+            long end = reader.endOffsets(List.of(tp)).get(tp);
+            // Read back from the end in growing steps until a record turns up.
+            for (long from = Math.max(0, end - 100); ; from = Math.max(0, from - 1000)) {
+                reader.seek(tp, from);
+                long last = -1;
+                while (reader.position(tp) < end) {
+                    for (var record : reader.poll(Duration.ofMillis(200))) {
+                        last = Math.max(last, record.offset());
+                    }
+                }
+                if (last >= 0 || from == 0) {
+                    return last;
+                }
+            }
+        }
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+        return kafka.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    }
+
+    /** The partitions of a topic that these conversations' records go to (Kafka's key hash). */
+    private static Set<TopicPartition> partitionsOf(String topic, long... conversationIds) throws Exception {
+        int count = kafka.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (long id : conversationIds) {
+            byte[] key = Long.toString(id).getBytes(StandardCharsets.UTF_8);
+            partitions.add(new TopicPartition(topic, Utils.toPositive(Utils.murmur2(key)) % count));
+        }
+        return partitions;
+    }
+
     // --- Cassandra ------------------------------------------------------------------------------
 
-    /** The conversation's stored messages, ascending by seq (fewer than 4096: all in bucket 0). */
     /** Every stored message of the conversation, all buckets (a long stream crosses 4,096 seqs). */
     private static List<Row> storedMessages(long conversation) {
         List<Row> rows = new ArrayList<>();
