@@ -81,11 +81,12 @@ class ChatNodeCrashIT {
     /** Unacked sends one sender keeps at once (below max-pending-frames, 32). */
     private static final int WINDOW = 24;
     /**
-     * Sends per second of each of the four senders: 500 msgs/s offered in all, on a fixed schedule
-     * (a sender that falls behind catches up as its window allows). The achieved rate is printed,
-     * never asserted: these machines are shared.
+     * Sends per second of each of the four senders: 800 msgs/s offered in all, on a fixed schedule
+     * (a sender that falls behind catches up as its window allows), above what the nodes achieve
+     * here so that the achieved rate is theirs, not the schedule's. It is printed, never asserted:
+     * these machines are shared.
      */
-    private static final int RATE_PER_SENDER = 125;
+    private static final int RATE_PER_SENDER = 200;
     /** The stream runs until this many more messages are acked, then a node is killed mid-stream. */
     private static final int ACKS_BEFORE_KILL = 1500;
     /** Messages the stream still creates after a kill (all senders together), then it pauses. */
