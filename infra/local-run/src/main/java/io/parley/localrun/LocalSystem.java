@@ -454,6 +454,11 @@ public final class LocalSystem implements AutoCloseable {
                 "--spring.cassandra.local-datacenter=" + CassandraServerLauncher.LOCAL_DATACENTER,
                 "--spring.cassandra.keyspace-name=" + KEYSPACE,
                 "--eureka.client.service-url.defaultZone=" + discoveryUrl() + "/eureka/",
+                // Everything runs on this host: services reach each other over loopback, not the
+                // host's own address. That also makes the gateway a trusted proxy for api-service's
+                // per-address rate limits (a host address outside the private ranges, such as
+                // 192.0.2.x, put every client under the gateway's one address).
+                "--eureka.instance.ip-address=127.0.0.1",
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + apiServiceUrl() + "/api/auth/jwks"));
         if (kind == ServiceKind.GATEWAY) {
             // discovery-service does not register with itself; the gateway finds it by this static entry.
