@@ -55,10 +55,10 @@ public class MessageAccepts {
     /**
      * Answers one send frame with an {@code ack} or an {@code error} frame. The checks run now, on
      * the caller's thread (the session's lane); a group's membership read, the claim and the
-     * broker's ack are waited for in the returned stage. So a session can have several sends in flight, and because {@code order}
-     * hands each record to the producer only after the records of the session's earlier sends,
-     * records of one session reach a conversation's partition (and so its order) in frame order:
-     * the idempotent producer keeps that order across its own retries.
+     * broker's ack are waited for in the returned stage. So a session can have several sends in
+     * flight, and because {@code order} hands each record to the producer only after the records
+     * of the session's earlier sends, records of one session reach a conversation's partition (and
+     * so its order) in frame order: the idempotent producer keeps that order across its own retries.
      */
     public CompletableFuture<ServerFrame> accept(long senderId, String sessionId, SendOrder order,
                                                  ClientFrame.Send frame) {
