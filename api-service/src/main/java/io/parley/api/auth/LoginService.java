@@ -32,7 +32,7 @@ class LoginService {
 
     /**
      * @param clientAddress the client's key for the per-address limit, empty when it has none
-     * @throws io.parley.api.ratelimit.TooManyRequestsException before any lookup or hash, when a
+     * @throws ApiException 429 (with Retry-After) before any lookup or hash, when a
      *         login limit is reached
      */
     TokenResponse login(LoginRequest request, Optional<String> clientAddress) {

@@ -3,6 +3,7 @@ package io.parley.api.ratelimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.parley.api.user.Usernames;
+import io.parley.common.web.ApiException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -61,7 +62,7 @@ public class AuthRateLimits {
      * {@link ClientAddresses}), then against the username, so an address over its limit does not
      * use up the username's attempts.
      *
-     * @throws TooManyRequestsException when either limit is reached
+     * @throws ApiException (429) when either limit is reached
      */
     public void checkLogin(String username, Optional<String> clientAddress) {
         if (!enabled) {
@@ -86,7 +87,7 @@ public class AuthRateLimits {
      * Counts a sign-up attempt against the client's address; a request with no client address
      * (see {@link ClientAddresses}) is not limited.
      *
-     * @throws TooManyRequestsException when the limit is reached
+     * @throws ApiException (429) when the limit is reached
      */
     public void checkSignUp(Optional<String> clientAddress) {
         if (!enabled || clientAddress.isEmpty()) {
@@ -99,9 +100,9 @@ public class AuthRateLimits {
         }
     }
 
-    private static TooManyRequestsException refused(String what, Duration wait) {
-        long seconds = Math.max(1, (wait.toNanos() + 999_999_999L) / 1_000_000_000L);
-        return new TooManyRequestsException(what + "; retry in " + seconds + " s.", seconds);
+    private static ApiException refused(String what, Duration wait) {
+        int seconds = (int) Math.max(1, (wait.toNanos() + 999_999_999L) / 1_000_000_000L);
+        return ApiException.tooManyRequests(what + "; retry in " + seconds + " s.", seconds);
     }
 
     /** For tests: how many keys each limit remembers now. */

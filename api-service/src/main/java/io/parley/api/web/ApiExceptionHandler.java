@@ -4,18 +4,12 @@ import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
-import io.parley.api.ratelimit.TooManyRequestsException;
 import io.parley.common.web.ApiException;
 import io.parley.common.web.ProblemDetailsExceptionHandler;
-import java.net.URI;
 import java.util.concurrent.CompletionException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
-import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 
 /**
@@ -51,20 +45,5 @@ class ApiExceptionHandler extends ProblemDetailsExceptionHandler {
             return handleStorageUnavailable((DriverException) cause, request);
         }
         return handleUnexpected(cause instanceof Exception e ? e : ex, request);
-    }
-
-    /**
-     * A login or sign-up rate limit refused the request (docs/api.md "Rate limits"): 429 with
-     * {@code Retry-After} in seconds and the type {@code urn:parley:problem:too-many-requests}.
-     */
-    @ExceptionHandler(TooManyRequestsException.class)
-    ResponseEntity<Object> handleTooManyRequests(TooManyRequestsException ex, WebRequest request) {
-        ProblemDetail problem = withType(ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, ex.getMessage()));
-        if (request instanceof ServletWebRequest servlet) {
-            problem.setInstance(URI.create(servlet.getRequest().getRequestURI()));
-        }
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, Long.toString(ex.retryAfterSeconds()))
-                .body(problem);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.parley.common.web.ApiException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +35,10 @@ class AuthRateLimitsTest {
         limits.checkLogin("ALICE", Optional.empty());
         nanos.addAndGet(Duration.ofMillis(10_500).toNanos());
 
-        TooManyRequestsException refused = catchThrowableOfType(TooManyRequestsException.class,
+        ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> limits.checkLogin("Alice", Optional.empty()));
 
+        assertThat(refused.status().value()).isEqualTo(429);
         assertThat(refused.getMessage()).startsWith("Too many login attempts for this username");
         assertThat(refused.retryAfterSeconds()).as("19.5 s left, rounded up").isEqualTo(20);
         assertThatNoException().isThrownBy(() -> limits.checkLogin("bob", Optional.empty()));
@@ -51,14 +53,14 @@ class AuthRateLimitsTest {
         limits.checkLogin("u2", ADDRESS);
         limits.checkLogin("carol", ADDRESS);
 
-        TooManyRequestsException refused = catchThrowableOfType(TooManyRequestsException.class,
+        ApiException refused = catchThrowableOfType(ApiException.class,
                 () -> limits.checkLogin("carol", ADDRESS));
 
         assertThat(refused.getMessage()).startsWith("Too many login attempts from your address");
         assertThat(refused.retryAfterSeconds()).isEqualTo(60);
         // the address refusal took none of carol's two attempts: she has one left elsewhere
         assertThatNoException().isThrownBy(() -> limits.checkLogin("carol", Optional.of("203.0.113.1")));
-        assertThat(catchThrowableOfType(TooManyRequestsException.class,
+        assertThat(catchThrowableOfType(ApiException.class,
                 () -> limits.checkLogin("carol", Optional.of("203.0.113.1")))).isNotNull();
     }
 
@@ -68,7 +70,7 @@ class AuthRateLimitsTest {
         limits.checkLogin("no spaces allowed", Optional.empty());
         limits.checkLogin("x".repeat(200), Optional.empty());
 
-        assertThat(catchThrowableOfType(TooManyRequestsException.class,
+        assertThat(catchThrowableOfType(ApiException.class,
                 () -> limits.checkLogin("n\u00e9e", Optional.empty()))).isNotNull();
         assertThat(limits.rememberedKeys()[0]).isEqualTo(1);
     }
@@ -78,7 +80,7 @@ class AuthRateLimitsTest {
         AuthRateLimits limits = limits(true);
         limits.checkSignUp(ADDRESS);
 
-        assertThat(catchThrowableOfType(TooManyRequestsException.class, () -> limits.checkSignUp(ADDRESS))
+        assertThat(catchThrowableOfType(ApiException.class, () -> limits.checkSignUp(ADDRESS))
                 .getMessage()).startsWith("Too many sign-ups from your address");
         for (int i = 0; i < 5; i++) {
             assertThatNoException().isThrownBy(() -> limits.checkSignUp(Optional.empty()));

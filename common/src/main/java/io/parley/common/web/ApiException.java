@@ -42,6 +42,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, message, null);
     }
 
+    /** A rate limit refused the request; the same request may go through after {@code retryAfterSeconds}. */
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, message, null, Math.max(1, retryAfterSeconds));
+    }
+
     public static ApiException forbidden(String message) {
         return new ApiException(HttpStatus.FORBIDDEN, message, null);
     }
