@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.springframework.stereotype.Repository;
 
-/** {@link MessageReader} on the {@code messages} and {@code conversation_sequence} tables. */
+/** {@link MessageReader} on the {@code messages} and {@code conversation_activity} tables. */
 @Repository
 class MessageRepository implements MessageReader {
 
@@ -28,8 +28,8 @@ class MessageRepository implements MessageReader {
 
     MessageRepository(CqlSession session) {
         this.session = session;
-        // Clustered by seq DESC: the first row is the highest claim.
-        this.selectHighest = session.prepare("SELECT seq FROM conversation_sequence WHERE conversation_id = ? LIMIT 1");
+        // chat-service raises last_seq USING TIMESTAMP <seq>: it is the highest seq stored.
+        this.selectHighest = session.prepare("SELECT last_seq FROM conversation_activity WHERE conversation_id = ?");
         this.selectOlder = session.prepare("SELECT " + COLUMNS + " FROM messages "
                 + "WHERE conversation_id = ? AND bucket = ? AND seq < ? LIMIT ?");
         this.selectNewer = session.prepare("SELECT " + COLUMNS + " FROM messages "
@@ -47,7 +47,7 @@ class MessageRepository implements MessageReader {
     @Override
     public long highestSeq(long conversationId) {
         Row row = session.execute(selectHighest.bind(conversationId)).one();
-        return row == null ? 0 : row.getLong("seq");
+        return row == null ? 0 : row.getLong("last_seq");
     }
 
     @Override

@@ -263,8 +263,8 @@ class GroupIT extends ApiIntegrationTest {
         for (long seq = 1; seq <= 5; seq++) {
             cassandra.execute("INSERT INTO messages (conversation_id, bucket, seq, message_id, sender_id, body, sent_at, kind)"
                     + " VALUES (?, 0, ?, ?, ?, ?, ?, 'text')", conversation, seq, 5_000_000 + seq, alice.userId(), "m" + seq, Instant.now());
-            cassandra.execute("INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)",
-                    conversation, seq, 5_000_000 + seq);
+            cassandra.execute("UPDATE conversation_activity USING TIMESTAMP ? SET last_seq = ? WHERE conversation_id = ?",
+                    seq, seq, conversation);
         }
         cassandra.execute("INSERT INTO messages (conversation_id, bucket, seq, message_id, sender_id, sent_at, kind,"
                         + " system_event, system_actor_id, system_target_ids) VALUES (?, 0, 3, 5000003, ?, ?, 'system', 'member_removed', ?, ?)",

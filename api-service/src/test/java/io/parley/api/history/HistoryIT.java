@@ -51,15 +51,15 @@ class HistoryIT extends ApiIntegrationTest {
     private void storeMessages(long from, long to) {
         PreparedStatement message = session.prepare("INSERT INTO messages (conversation_id, bucket, seq, message_id, "
                 + "sender_id, client_message_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        PreparedStatement claim = session.prepare(
-                "INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)");
+        PreparedStatement activity = session.prepare(
+                "UPDATE conversation_activity USING TIMESTAMP ? SET last_seq = ? WHERE conversation_id = ?");
         for (long seq = from; seq <= to; seq++) {
             // one partition per statement kind and bucket would be tidier; an unlogged batch
-            // of a row and its claim is enough for test data
+            // of a row and the conversation's newest seq is enough for test data
             BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED);
             batch.addStatement(message.bind(conversationId, (seq - 1) / 4096, seq, 1_000_000 + seq, sender.userId(),
                     "client-" + seq, "message " + seq, Instant.ofEpochMilli(1_700_000_000_000L + seq)));
-            batch.addStatement(claim.bind(conversationId, seq, 1_000_000 + seq));
+            batch.addStatement(activity.bind(seq, seq, conversationId));
             session.execute(batch.build());
         }
     }
@@ -134,9 +134,9 @@ class HistoryIT extends ApiIntegrationTest {
 
     @Test
     void afterPagesStopAtASeqThatIsClaimedButNotYetStored() {
-        // the sequencer has claimed 4106 but not written it yet; 4107 is already written
-        session.execute("INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)",
-                conversationId, 4106L, 2_000_000L);
+        // the conversation's newest seq is 4106 but its row is not visible yet; 4107 is already written
+        session.execute("UPDATE conversation_activity USING TIMESTAMP ? SET last_seq = ? WHERE conversation_id = ?",
+                4106L, 4106L, conversationId);
         storeMessages(4107, 4107);
 
         Response page = messages("?after=4103", member);

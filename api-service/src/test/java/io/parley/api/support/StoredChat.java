@@ -94,8 +94,6 @@ public final class StoredChat {
     }
 
     private void stored(long conversationId, long seq, long senderId, Instant sentAt) {
-        session.execute("INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)",
-                conversationId, seq, messageId(conversationId, seq));
         session.execute("UPDATE conversation_activity USING TIMESTAMP ? SET last_seq = ?, last_at = ? WHERE conversation_id = ?",
                 seq, seq, sentAt, conversationId);
         // A member's own message: they have received and read everything up to it.

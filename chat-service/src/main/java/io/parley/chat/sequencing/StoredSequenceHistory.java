@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@link SequenceHistory} from Cassandra: plain reads of rows the storage step writes
- * ({@code conversation_sequence}, {@code message_positions}).
+ * ({@code conversation_activity}, {@code message_positions}).
  */
 @Component
 class StoredSequenceHistory implements SequenceHistory {
@@ -18,15 +18,15 @@ class StoredSequenceHistory implements SequenceHistory {
 
     StoredSequenceHistory(CqlSession session) {
         this.session = session;
-        // Clustered by seq DESC: the first row is the newest.
-        this.selectNewestSeq = session.prepare("SELECT seq FROM conversation_sequence WHERE conversation_id = ? LIMIT 1");
+        // Written USING TIMESTAMP <seq>, so it holds the highest seq stored whatever order writes landed in.
+        this.selectNewestSeq = session.prepare("SELECT last_seq FROM conversation_activity WHERE conversation_id = ?");
         this.selectPosition = session.prepare("SELECT seq FROM message_positions WHERE message_id = ?");
     }
 
     @Override
     public long newestSeq(long conversationId) {
         Row row = session.execute(selectNewestSeq.bind(conversationId)).one();
-        return row == null ? 0 : row.getLong("seq");
+        return row == null ? 0 : row.getLong("last_seq");
     }
 
     @Override

@@ -25,8 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * The message store: {@code messages} (partitioned by conversation and seq bucket, newest first)
  * and {@code message_positions} (message id to seq), plus what storing a message moves:
- * {@code conversation_sequence} (seq to message id; history's newest seq), {@code conversation_activity} (the conversation list's newest seq) and the sender's own
- * {@code receipts} marks (you have read what you wrote). Shared by the storage step, which writes,
+ * {@code conversation_activity} (the conversation's newest seq, for the conversation list, history and
+ * the sequencer) and the sender's own {@code receipts} marks (you have read what you wrote). Shared by the storage step, which writes,
  * and sync, which reads.
  *
  * <p>Every write is a plain upsert of the same values for the same message, so a replayed Kafka
@@ -46,7 +46,6 @@ public class MessageStore {
 
     private final CqlSession session;
     private final PreparedStatement insertMessage;
-    private final PreparedStatement insertSeq;
     private final PreparedStatement insertPosition;
     private final PreparedStatement raiseActivity;
     private final PreparedStatement raiseSenderMarks;
@@ -60,8 +59,6 @@ public class MessageStore {
                     kind, system_event, system_actor_id, system_target_ids, system_name, system_role)
                 VALUES (:conversation_id, :bucket, :seq, :message_id, :sender_id, :client_message_id, :body, :sent_at,
                     :kind, :system_event, :system_actor_id, :system_target_ids, :system_name, :system_role)""");
-        this.insertSeq = session.prepare(
-                "INSERT INTO conversation_sequence (conversation_id, seq, message_id) VALUES (?, ?, ?)");
         this.insertPosition = session.prepare(
                 "INSERT INTO message_positions (message_id, conversation_id, seq) VALUES (?, ?, ?)");
         // USING TIMESTAMP <seq>: the highest seq wins whatever order the writes land in (schema V005).
@@ -84,16 +81,16 @@ public class MessageStore {
     }
 
     /**
-     * Writes the messages (of any conversations, each with its seq), their seq rows, the
-     * conversations' activity and the senders' marks; then, once every one of those is
-     * acknowledged, the messages' positions. The order makes a {@code message_positions} row proof
+     * Writes the messages (of any conversations, each with its seq), the conversations' activity
+     * and the senders' marks; then, once every one of those is acknowledged, the messages'
+     * positions. The order makes a {@code message_positions} row proof
      * that everything else exists: api-service waits for one to know a group change is applied, and
      * the sequencer trusts one when it checks an old retry.
      *
      * <p>Every request costs Cassandra (and the driver) far more than the few cells it carries, so
      * the rows go in as few unlogged batches as Cassandra takes without complaint:
      * <ul>
-     *   <li>per conversation, its {@code messages} rows and its seq, activity and mark rows (all
+     *   <li>per conversation, its {@code messages} rows and its activity and mark rows (all
      *       keyed by the conversation id) in one batch of two partitions when they are small
      *       (under {@link #COMBINED_BATCH_BYTES}, below Cassandra's multi-partition batch warning);
      *       otherwise a batch per partition (single-partition batches have no size limit);</li>
@@ -116,7 +113,6 @@ public class MessageStore {
             rows.messageRows.computeIfAbsent(MessageBuckets.bucketOf(message.seq()), b -> new ArrayList<>())
                     .add(messageRow(message));
             rows.bytes += estimatedBytes(message);
-            rows.conversationRows.add(insertSeq.bind(message.conversationId(), message.seq(), message.messageId()));
             if (rows.newest == null || message.seq() > rows.newest.seq()) {
                 rows.newest = message;
             }

@@ -230,7 +230,7 @@ class ChatNodeIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> cassandra.execute(
                     "SELECT seq FROM message_positions WHERE message_id = ?", secondId).one() != null);
             List<Long> sequence = new ArrayList<>();
-            cassandra.execute("SELECT message_id FROM conversation_sequence WHERE conversation_id = ?", conversationId)
+            cassandra.execute("SELECT message_id FROM messages WHERE conversation_id = ? AND bucket = 0", conversationId)
                     .forEach(row -> sequence.add(row.getLong("message_id")));
             assertThat(sequence).containsExactly(secondId, messageId); // seq 2, seq 1 (DESC)
         }

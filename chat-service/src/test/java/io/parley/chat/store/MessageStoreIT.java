@@ -78,8 +78,7 @@ class MessageStoreIT {
                     m.conversationId(), MessageBuckets.bucketOf(m.seq()), m.seq()).one();
             assertThat(row).as("messages row of seq %d", m.seq()).isNotNull();
             assertThat(row.getString("body")).isEqualTo(m.text());
-            assertThat(cql.execute("SELECT message_id FROM conversation_sequence WHERE conversation_id = ? AND seq = ?",
-                    m.conversationId(), m.seq()).one().getLong("message_id")).isEqualTo(m.messageId());
+            assertThat(row.getLong("message_id")).isEqualTo(m.messageId());
             Row position = cql.execute("SELECT conversation_id, seq FROM message_positions WHERE message_id = ?",
                     m.messageId()).one();
             assertThat(position).as("position of message %d", m.messageId()).isNotNull();
