@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sessionTtl          a node not heard for this long counts as dead: its sessions are no longer routed to
  * @param sessionRefreshInterval how often a node tells the session directory it is alive (well under the TTL)
  * @param outboundBufferBytes bytes that may queue for one slow client before it is disconnected
- * @param outboundSendTimeLimit how long one write to a client may block before it is disconnected
+ * @param outboundSendTimeLimit a frame that has waited this long for its client when the next one is written
+ *                            disconnects the client (no thread waits for it meanwhile)
  * @param maxPendingFrames    client frames one session may have in processing at once
  * @param workerThreads       threads shared by all sessions for blocking work (Cassandra, Kafka acks)
  * @param syncDefaultLimit    messages per {@code sync_result} when the client gives no limit

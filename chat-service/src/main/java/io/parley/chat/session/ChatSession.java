@@ -2,7 +2,6 @@ package io.parley.chat.session;
 
 import io.parley.chat.send.SendOrder;
 import io.parley.common.protocol.ServerFrame;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -12,13 +11,11 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.TextMessage;
-import org.springframework.web.socket.WebSocketSession;
 
 /**
  * One client connection of one user on this node. Frames are written through a
- * {@code ConcurrentWebSocketSessionDecorator} (one writer at a time, bounded buffer and send time),
- * and everything that may block runs on the session's {@link Lane}.
+ * {@link SocketWriter} (never waits for the client; bounded bytes and time waiting for it), and
+ * everything that may block runs on the session's {@link Lane}.
  */
 public final class ChatSession {
 
@@ -28,7 +25,7 @@ public final class ChatSession {
 
     private final String id;
     private final long userId;
-    private final WebSocketSession socket;
+    private final SocketWriter writer;
     private final Lane lane;
     private final FrameCodec codec;
     private final AtomicInteger pendingFrames = new AtomicInteger();
@@ -45,10 +42,10 @@ public final class ChatSession {
     private volatile long lastHeardMillis;
     private volatile boolean welcomed;
 
-    ChatSession(String id, long userId, WebSocketSession socket, Lane lane, FrameCodec codec, long now) {
+    ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, long now) {
         this.id = id;
         this.userId = userId;
-        this.socket = socket;
+        this.writer = writer;
         this.lane = lane;
         this.codec = codec;
         this.lastHeardMillis = now;
@@ -89,8 +86,7 @@ public final class ChatSession {
 
     private void queueDelivery(ServerFrame frame) {
         if (!lane.offer(() -> write(frame), MAX_QUEUED_TASKS)) {
-            log.info("session {} of user {} reads too slowly; disconnecting", id, userId);
-            close(CloseStatus.SESSION_NOT_RELIABLE);
+            writer.disconnect(MAX_QUEUED_TASKS + " frames queued for session " + id + " of user " + userId);
         }
     }
 
@@ -105,8 +101,7 @@ public final class ChatSession {
                 write(latest);
             }
         }, MAX_QUEUED_TASKS)) {
-            log.info("session {} of user {} reads too slowly; disconnecting", id, userId);
-            close(CloseStatus.SESSION_NOT_RELIABLE);
+            writer.disconnect(MAX_QUEUED_TASKS + " frames queued for session " + id + " of user " + userId);
         }
     }
 
@@ -166,9 +161,9 @@ public final class ChatSession {
         }
     }
 
-    /** Writes a frame now, from the calling thread. Failures close the session. */
+    /** Hands a frame to the socket now, from the calling thread, without waiting for the client. */
     void write(ServerFrame frame) {
-        if (!socket.isOpen()) {
+        if (!writer.isOpen()) {
             return;
         }
         if (frame instanceof ServerFrame.Message live && !advance(live.message())) {
@@ -177,13 +172,7 @@ public final class ChatSession {
         if (frame instanceof ServerFrame.SyncResult synced) {
             synced.messages().forEach(this::advance);
         }
-        try {
-            socket.sendMessage(new TextMessage(codec.write(frame)));
-        } catch (IOException | RuntimeException e) {
-            // Includes SessionLimitExceededException: the decorator already closed the session.
-            log.debug("write to session {} failed: {}", id, e.toString());
-            close(CloseStatus.SESSION_NOT_RELIABLE);
-        }
+        writer.send(codec.write(frame));
     }
 
     /** Raises the conversation's mark to this message; false if the session already had it. */
@@ -212,18 +201,14 @@ public final class ChatSession {
     }
 
     boolean isOpen() {
-        return socket.isOpen();
+        return writer.isOpen();
     }
 
     void close(CloseStatus status) {
-        try {
-            socket.close(status);
-        } catch (IOException | RuntimeException e) {
-            log.debug("closing session {} failed: {}", id, e.toString());
-        }
+        writer.close(status);
     }
 
     String socketId() {
-        return socket.getId();
+        return writer.socketId();
     }
 }

@@ -21,10 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
@@ -38,8 +36,6 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     static final int PROTOCOL_VERSION = 1;
     /** How long a new session may wait for the delivery consumer before it is told to come back. */
     private static final Duration READY_WAIT = Duration.ofSeconds(30);
-    /** Tomcat's per-session limit for one blocking write (milliseconds, a Long). */
-    private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
     private static final Logger log = LoggerFactory.getLogger(ChatWebSocketHandler.class);
 
@@ -89,11 +85,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             socket.close(CloseStatus.SERVICE_RESTARTED);
             return;
         }
-        limitBlockingWrites(socket);
-        WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(socket,
-                (int) settings.outboundSendTimeLimit().toMillis(), settings.outboundBufferBytes(),
-                ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
-        ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, guarded, new Lane(workers), codec,
+        SocketWriter writer = new SocketWriter(socket, settings.outboundBufferBytes(), settings.outboundSendTimeLimit());
+        ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, writer, new Lane(workers), codec,
                 clock.millis());
         registry.add(socket.getId(), session);
         session.onLane(() -> welcome(session));
@@ -235,15 +228,6 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             return Long.parseLong(socket.getPrincipal().getName());
         } catch (NumberFormatException e) {
             return null;
-        }
-    }
-
-    /** A write to a stalled client fails after the send time limit instead of holding a thread. */
-    private void limitBlockingWrites(WebSocketSession socket) {
-        if (socket instanceof NativeWebSocketSession holder
-                && holder.getNativeSession() instanceof jakarta.websocket.Session nativeSession) {
-            nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT,
-                    settings.outboundSendTimeLimit().toMillis());
         }
     }
 }

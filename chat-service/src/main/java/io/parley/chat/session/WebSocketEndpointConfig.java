@@ -17,7 +17,8 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeInterceptor;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /** The raw WebSocket endpoint {@code /ws/v1} (protocol v1; no STOMP, no SockJS). */
 @Configuration(proxyBeanMethods = false)
@@ -28,15 +29,18 @@ class WebSocketEndpointConfig implements WebSocketConfigurer {
 
     private final ChatWebSocketHandler handler;
     private final SessionRegistry registry;
+    private final ChatSettings settings;
 
-    WebSocketEndpointConfig(ChatWebSocketHandler handler, SessionRegistry registry) {
+    WebSocketEndpointConfig(ChatWebSocketHandler handler, SessionRegistry registry, ChatSettings settings) {
         this.handler = handler;
         this.registry = registry;
+        this.settings = settings;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry handlers) {
         handlers.addHandler(handler, PATH)
+                .setHandshakeHandler(new DefaultHandshakeHandler(jettyUpgrade(settings)))
                 .addInterceptors(new RefuseWhileDraining(registry))
                 // The credential is a bearer token, never a cookie, so another origin's page cannot
                 // ride on a user's browser session: any origin may connect (web clients live elsewhere).
@@ -44,16 +48,22 @@ class WebSocketEndpointConfig implements WebSocketConfigurer {
     }
 
     /**
-     * The container buffers up to 4x the frame limit, so a frame somewhat over the limit reaches
-     * the handler and gets a {@code frame_too_large} error on a connection that stays usable;
-     * only grossly oversized frames make the container close the connection (1009).
+     * Jetty's WebSocket, not Tomcat's: Tomcat allocates a text buffer of the largest accepted
+     * message for every session when it opens (128 KB here), where Jetty reads into pooled buffers
+     * that an idle connection gives back. A message of up to 4x the frame limit reaches the handler
+     * and gets a {@code frame_too_large} error on a connection that stays usable; only grossly
+     * oversized ones make Jetty close the connection (1009). Jetty's own idle timeout is only a
+     * backstop behind the protocol's (the handler closes a silent session with 1001 first): it
+     * also bounds a write that a client stopped reading.
      */
-    @Bean
-    static ServletServerContainerFactoryBean webSocketContainer(ChatSettings settings) {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(settings.maxFrameBytes() * 4);
-        container.setMaxBinaryMessageBufferSize(1024);
-        return container;
+    private static JettyRequestUpgradeStrategy jettyUpgrade(ChatSettings settings) {
+        JettyRequestUpgradeStrategy upgrade = new JettyRequestUpgradeStrategy();
+        upgrade.addWebSocketConfigurer(socket -> {
+            socket.setMaxTextMessageSize(settings.maxFrameBytes() * 4L);
+            socket.setMaxBinaryMessageSize(1024);
+            socket.setIdleTimeout(settings.idleTimeout().multipliedBy(2));
+        });
+        return upgrade;
     }
 
     /** Shared threads for sessions' blocking work; each session uses at most one at a time. */
