@@ -67,6 +67,26 @@ class GatewayRoutingIT {
         assertThat(DISCOVERY.poll()).isNull();
     }
 
+    /**
+     * api-service's per-address login limits read the client from X-Forwarded-For, right to left,
+     * when the gateway (a trusted proxy) connects: the gateway must name the client there.
+     */
+    @Test
+    void servicesSeeTheClientsAddressRightMostInXForwardedFor() throws Exception {
+        http.send(get("/api/auth/jwks").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(API.poll().forwardedFor()).isEqualTo("127.0.0.1");
+
+        // What a client writes itself may stay to the left, but the right-most entry is the
+        // address the gateway saw: the one api-service takes.
+        http.send(get("/api/auth/jwks").header("X-Forwarded-For", "203.0.113.9").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String forwarded = API.poll().forwardedFor();
+        assertThat(forwarded).endsWith("127.0.0.1").doesNotEndWith("203.0.113.9");
+
+        http.send(get("/api/discovery/chat-server").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(DISCOVERY.poll().forwardedFor()).isEqualTo("127.0.0.1");
+    }
+
     @Test
     void discoveryRequestsReachDiscoveryServiceNotApiService() throws Exception {
         HttpResponse<String> response = http.send(get("/api/discovery/chat-server")

@@ -16,7 +16,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class StubService implements AutoCloseable {
 
-    record Received(String method, String path, String query, String authorization, String body) {
+    /** {@code forwardedFor}: every X-Forwarded-For value that arrived, comma-joined (null when none). */
+    record Received(String method, String path, String query, String authorization, String body, String forwardedFor) {
     }
 
     private final String name;
@@ -33,7 +34,8 @@ final class StubService implements AutoCloseable {
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"), body));
+                    exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"), body,
+                    forwardedFor(exchange.getRequestHeaders().get("X-Forwarded-For"))));
             boolean missing = exchange.getRequestURI().getPath().endsWith("/missing");
             byte[] answer = missing
                     ? "{\"title\":\"Not Found\",\"status\":404}".getBytes(StandardCharsets.UTF_8)
@@ -44,6 +46,10 @@ final class StubService implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    private static String forwardedFor(java.util.List<String> values) {
+        return values == null ? null : String.join(", ", values);
     }
 
     String uri() {

@@ -1,5 +1,6 @@
 package io.parley.chat.session;
 
+import io.parley.chat.ratelimit.SessionBudget;
 import io.parley.chat.send.SendOrder;
 import io.parley.common.protocol.ServerFrame;
 import java.util.Map;
@@ -30,6 +31,8 @@ public final class ChatSession {
     private final FrameCodec codec;
     private final AtomicInteger pendingFrames = new AtomicInteger();
     private final SendOrder sendOrder = new SendOrder();
+    /** This session's share of the rate limits: lives and dies with the session. */
+    private final SessionBudget budget;
     /** Completes when every answer so far is queued for writing (guarded by this). */
     private CompletableFuture<Void> answers = CompletableFuture.completedFuture(null);
     /**
@@ -42,8 +45,10 @@ public final class ChatSession {
     private volatile long lastHeardMillis;
     private volatile boolean welcomed;
 
-    ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, long now) {
+    ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, SessionBudget budget,
+                long now) {
         this.id = id;
+        this.budget = budget;
         this.userId = userId;
         this.writer = writer;
         this.lane = lane;
@@ -58,6 +63,11 @@ public final class ChatSession {
 
     public long userId() {
         return userId;
+    }
+
+    /** This session's per-session rate limits (docs/protocol.md "Rate limits"). */
+    SessionBudget budget() {
+        return budget;
     }
 
     /** Keeps this session's sends in frame order on their way to Kafka. */

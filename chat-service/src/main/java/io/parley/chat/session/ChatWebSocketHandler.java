@@ -2,6 +2,8 @@ package io.parley.chat.session;
 
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.presence.Presence;
+import io.parley.chat.ratelimit.FrameRateLimits;
+import io.parley.chat.ratelimit.Refusal;
 import io.parley.chat.receipt.Receipts;
 import io.parley.chat.send.MessageAccepts;
 import io.parley.chat.typing.Typing;
@@ -10,6 +12,7 @@ import io.parley.common.protocol.ServerFrame;
 import io.parley.id.IdGenerator;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +37,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 class ChatWebSocketHandler extends TextWebSocketHandler {
 
     static final int PROTOCOL_VERSION = 1;
+    /** Longest usable client message id (docs/protocol.md, send), in code points. */
+    private static final int MAX_CLIENT_ID_LENGTH = 64;
     /** How long a new session may wait for the delivery consumer before it is told to come back. */
     private static final Duration READY_WAIT = Duration.ofSeconds(30);
 
@@ -50,6 +55,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
     private final Presence presence;
     private final Receipts receipts;
     private final Typing typing;
+    private final FrameRateLimits limits;
     private final IdGenerator ids;
     private final Clock clock;
     private final ChatSettings settings;
@@ -58,7 +64,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
 
     ChatWebSocketHandler(SessionRegistry registry, SessionDirectory directory, DeliveryReadiness readiness,
                          MessageAccepts accepts, SyncFrames syncs, Presence presence, Receipts receipts, Typing typing,
-                         IdGenerator ids, Clock clock, ChatSettings settings,
+                         FrameRateLimits limits, IdGenerator ids, Clock clock, ChatSettings settings,
                          @Qualifier("sessionWorkers") ExecutorService workers) {
         this.registry = registry;
         this.directory = directory;
@@ -68,6 +74,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         this.presence = presence;
         this.receipts = receipts;
         this.typing = typing;
+        this.limits = limits;
         this.ids = ids;
         this.clock = clock;
         this.settings = settings;
@@ -87,7 +94,7 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         }
         SocketWriter writer = new SocketWriter(socket, settings.outboundBufferBytes(), settings.outboundSendTimeLimit());
         ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, writer, new Lane(workers), codec,
-                clock.millis());
+                limits.newSession(), clock.millis());
         registry.add(socket.getId(), session);
         session.onLane(() -> welcome(session));
     }
@@ -162,7 +169,15 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         if (frame instanceof ClientFrame.Ping) {
             // Answered at once, ahead of queued work: a heartbeat must not wait behind slow sends.
             session.write(new ServerFrame.Pong());
-        } else if (frame instanceof ClientFrame.Send send) {
+            return;
+        }
+        Optional<Refusal> refused = rateLimited(session, frame);
+        if (refused.isPresent()) {
+            // Before any Cassandra or Kafka work: the frame changes nothing. Answered in frame order.
+            answer(session, tooManyRequests(refused.get(), refOf(frame)));
+            return;
+        }
+        if (frame instanceof ClientFrame.Send send) {
             submitAsync(session, () -> accepts.accept(session.userId(), session.id(), session.sendOrder(), send), send.id());
         } else if (frame instanceof ClientFrame.Sync sync) {
             submit(session, () -> syncs.answer(session.userId(), sync), null);
@@ -173,6 +188,42 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         } else {
             submit(session, () -> presence.answer(session, frame), null);
         }
+    }
+
+    /** The rate limits of the frames that cost the most: send, and the presence frames that read Cassandra. */
+    private Optional<Refusal> rateLimited(ChatSession session, ClientFrame frame) {
+        if (frame instanceof ClientFrame.Send) {
+            return limits.checkSend(session.budget(), session.userId());
+        }
+        if (frame instanceof ClientFrame.PresenceQuery || frame instanceof ClientFrame.PresenceSubscribe
+                || frame instanceof ClientFrame.PresenceSettings) {
+            return limits.checkPresence(session.budget(), session.userId());
+        }
+        return Optional.empty();
+    }
+
+    private static ServerFrame.Error tooManyRequests(Refusal refusal, String ref) {
+        long retryAfterMs = refusal.retryAfterMillis();
+        String what = refusal.limit().startsWith("send") ? "sends" : "presence requests";
+        String whose = refusal.limit().endsWith("per-user") ? "of this user on this node" : "of this session";
+        return new ServerFrame.Error(SessionErrors.TOO_MANY_REQUESTS, "too many " + what + " " + whose
+                + "; resend the same frame after " + retryAfterMs + " ms", ref, null, retryAfterMs);
+    }
+
+    /** The client's id of a frame, echoed as {@code ref} (null when it has none). */
+    private static String refOf(ClientFrame frame) {
+        if (frame instanceof ClientFrame.Send send) {
+            // Echoed only when usable (as SendValidation does): a refused string is never echoed.
+            String id = send.id();
+            return id != null && !id.isEmpty() && id.codePointCount(0, id.length()) <= MAX_CLIENT_ID_LENGTH ? id : null;
+        } else if (frame instanceof ClientFrame.PresenceQuery query) {
+            return query.id();
+        } else if (frame instanceof ClientFrame.PresenceSubscribe subscribe) {
+            return subscribe.id();
+        } else if (frame instanceof ClientFrame.PresenceSettings settings) {
+            return settings.id();
+        }
+        return null;
     }
 
     /** Queues an answer behind the session's pending work, so answers keep the order of frames. */

@@ -140,7 +140,10 @@ class ChatNodeCrashIT {
     private static ChatNodeProcess startNode(String nodeId) {
         try {
             // The consumer client id names the node, so the group's members say which node they are.
-            return ChatNodeProcess.start(nodeId, "spring.kafka.consumer.client-id=" + nodeId);
+            // The senders offer RATE_PER_SENDER (above the default send limit of one session, 100/s)
+            // to measure what the nodes achieve, so the rate limits are off here.
+            return ChatNodeProcess.start(nodeId, "spring.kafka.consumer.client-id=" + nodeId,
+                    "parley.chat.rate-limits.enabled=false");
         } catch (Exception e) {
             throw new IllegalStateException("could not start chat node " + nodeId, e);
         }

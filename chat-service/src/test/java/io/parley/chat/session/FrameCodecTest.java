@@ -95,6 +95,10 @@ class FrameCodecTest {
     void writesServerFramesWithTypeAndWithoutNulls() {
         String json = codec.write(new ServerFrame.Error("invalid_frame", "bad", null, null));
         assertThat(json).contains("\"type\":\"error\"").contains("\"code\":\"invalid_frame\"").doesNotContain("null");
+        assertThat(json).doesNotContain("retryAfterMs");
+        String limited = codec.write(new ServerFrame.Error("too_many_requests", "slow down", "c1", null, 1250L));
+        assertThat(limited).contains("\"code\":\"too_many_requests\"").contains("\"ref\":\"c1\"")
+                .contains("\"retryAfterMs\":1250").doesNotContain("null");
         String result = codec.write(new ServerFrame.SyncResult(List.of(
                 new ServerFrame.WireMessage("9", "2", 3, "4", "c", "t", 5)), true));
         assertThat(result).contains("\"type\":\"sync_result\"").contains("\"messageId\":\"9\"").contains("\"seq\":3")

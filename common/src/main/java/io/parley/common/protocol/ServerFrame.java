@@ -52,8 +52,15 @@ public sealed interface ServerFrame {
     /**
      * Something the client sent was refused; nothing was stored or delivered. {@code ref} is the
      * client id of the refused frame when it had one; {@code field} names the offending field.
+     * {@code retryAfterMs} (optional, added in v1 without breaking older clients, which ignore it):
+     * how long to wait before resending, when a rate limit refused the frame.
      */
-    record Error(String code, String message, String ref, String field) implements ServerFrame {
+    record Error(String code, String message, String ref, String field, Long retryAfterMs) implements ServerFrame {
+
+        /** An error without a retry delay (every code but a rate limit's {@code too_many_requests}). */
+        public Error(String code, String message, String ref, String field) {
+            this(code, message, ref, field, null);
+        }
     }
 
     /** The node is going away (draining); ask discovery for another node and resume by sync. */
