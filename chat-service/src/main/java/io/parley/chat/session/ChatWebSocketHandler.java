@@ -89,12 +89,18 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             socket.close(CloseStatus.SERVICE_RESTARTED);
             return;
         }
+        long tokenExpiresAt = TokenExpiry.expiresAtMillis(socket.getPrincipal());
+        if (tokenExpiresAt <= clock.millis()) {
+            // Still inside the validator's clock-skew allowance, but no time left: get a new token.
+            socket.close(TokenExpiry.TOKEN_EXPIRED);
+            return;
+        }
         limitBlockingWrites(socket);
         WebSocketSession guarded = new ConcurrentWebSocketSessionDecorator(socket,
                 (int) settings.outboundSendTimeLimit().toMillis(), settings.outboundBufferBytes(),
                 ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
         ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, guarded, new Lane(workers), codec,
-                clock.millis());
+                clock.millis(), tokenExpiresAt);
         registry.add(socket.getId(), session);
         session.onLane(() -> welcome(session));
     }
