@@ -55,7 +55,7 @@ class LoginService {
      * @throws ApiException 403 if the current password is wrong, 429 over a login limit
      */
     TokenResponse changePassword(long userId, PasswordChangeRequest request, Optional<String> clientAddress) {
-        User user = users.findById(userId).orElseThrow(() -> ApiException.unauthorized(RefreshTokens.INVALID));
+        User user = users.findById(userId).orElseThrow(() -> ApiException.unauthorized("The user no longer exists."));
         limits.checkLogin(user.username(), clientAddress);
         if (!passwordEncoder.matches(request.currentPassword(), user.passwordHash())) {
             throw ApiException.forbidden(WRONG_CURRENT_PASSWORD);
