@@ -91,8 +91,13 @@ export interface ParleyEvents {
   error: ErrorFrame;
   /** A sync (with all its `more` pages) finished: what the device holds is what the server said. */
   synced: { conversations: string[] };
-  /** The token was refused or expired: log in again ({@link ParleyClient.login}). */
+  /** The token was refused or expired, and could not be refreshed: log in again ({@link ParleyClient.login}). */
   authExpired: { reason: string };
+  /**
+   * The session was renewed (a refresh, or a password change): persist it in place of the old one.
+   * The old session's refresh token is used up; presenting it again would end the login.
+   */
+  session: Session;
 }
 
 export interface ParleyClientOptions {
@@ -115,7 +120,10 @@ export interface ParleyClientOptions {
   deliveredDebounceMs?: number;
   /** Reconnect back-off: first step and cap (ms). */
   backoff?: { initialMs?: number; maxMs?: number };
-  /** Called when the token has expired or was refused; return a new session to go on without asking the user. */
+  /**
+   * Called when the token has expired or was refused and the session's refresh token could not
+   * renew it (or it has none); return a new session to go on without asking the user.
+   */
   reauthenticate?: () => Promise<Session | undefined>;
 }
 
@@ -176,6 +184,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     ParleyClientOptions;
 
   private session: Session | undefined;
+  /** The refresh in flight: refresh tokens are single use, so there is never more than one. */
+  private refreshing: Promise<Renewal> | undefined;
+  /** The access token the current socket was opened with (a 4001 after a refresh needs no other). */
+  private socketToken: string | undefined;
   private loaded: Promise<void> | undefined;
 
   // state of the device, per conversation
@@ -285,10 +297,32 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     return this.session?.userId;
   }
 
-  /** Closes the connection and forgets the token and everything stored for this user. */
+  /**
+   * Changes the password (`POST /api/auth/password`): every login of the user ends (other devices
+   * must log in again); this client goes on with the new session it answers (also emitted as `session`).
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<Session> {
+    const session = await this.rest.changePassword(currentPassword, newPassword);
+    this.session = session;
+    this.emit('session', session);
+    return session;
+  }
+
+  /**
+   * Closes the connection, ends the login on the server (its refresh token stops working; best
+   * effort) and forgets the token and everything stored for this user.
+   */
   async logout(): Promise<void> {
+    const refreshToken = this.session?.refreshToken;
     this.close();
     this.session = undefined;
+    if (refreshToken) {
+      try {
+        await this.rest.logout(refreshToken);
+      } catch {
+        // unreachable: the login then ends when its refresh token expires
+      }
+    }
     await this.store.clear();
     this.replicas.clear();
     this.views.clear();
@@ -421,16 +455,20 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         }
       }
       if (!this.wantConnected) break;
-      if (end.code === 1008) {
+      if (end.code === TOKEN_EXPIRED && this.session?.accessToken && this.session.accessToken !== this.socketToken) {
+        continue; // renewed meanwhile (on token_expiring): reconnect with the new token at once
+      }
+      if (end.code === 1008 || end.code === TOKEN_EXPIRED) {
         const renewed = await this.tryReauthenticate();
-        if (!renewed) {
+        if (renewed === 'refused') {
           this.wantConnected = false;
           this.lastReason = 'Your session has expired. Please log in again.';
           this.emit('authExpired', { reason: this.lastReason });
           for (const w of this.welcomeWaiters.splice(0)) w.reject(new ParleyError('auth_expired', this.lastReason));
           break;
         }
-        continue;
+        if (renewed === 'renewed') continue;
+        // unreachable: back off and try again below
       }
       this.lastReason = describeClose(end);
       const delay = this.backoff.next();
@@ -443,24 +481,55 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   private async ensureFreshToken(): Promise<void> {
     const session = this.session;
     if (session && session.expiresAt - Date.now() < 30_000) {
-      if (!(await this.tryReauthenticate())) {
-        throw new ParleyApiError(401, 'Unauthorized', 'The token has expired.');
-      }
+      const renewed = await this.tryReauthenticate();
+      if (renewed === 'unreachable') throw new ParleyApiError(0, 'Network error', 'The token could not be refreshed.');
+      if (renewed === 'refused') throw new ParleyApiError(401, 'Unauthorized', 'The token has expired.');
     }
   }
 
-  private async tryReauthenticate(): Promise<boolean> {
-    if (!this.options.reauthenticate) return false;
+  /** A new session: by the refresh token first, then by `options.reauthenticate`. */
+  private async tryReauthenticate(): Promise<Renewal> {
+    const refreshed = await this.refreshOnce();
+    if (refreshed !== 'refused') return refreshed;
+    if (!this.options.reauthenticate) return 'refused';
     try {
       const session = await this.options.reauthenticate();
       if (session) {
         this.session = session;
-        return true;
+        return 'renewed';
       }
     } catch {
       // fall through
     }
-    return false;
+    return 'refused';
+  }
+
+  /** Refreshes the session, joining the refresh in flight if there is one (docs/api.md: one at a time). */
+  private refreshOnce(): Promise<Renewal> {
+    if (!this.refreshing) {
+      this.refreshing = this.refreshSession().finally(() => {
+        this.refreshing = undefined;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async refreshSession(): Promise<Renewal> {
+    const session = this.session;
+    const refreshToken = session?.refreshToken;
+    if (!session || !refreshToken) return 'refused';
+    try {
+      const next = await this.rest.refresh(refreshToken);
+      if (this.session !== session) return 'refused'; // logged out or replaced meanwhile
+      this.session = next;
+      this.emit('session', next);
+      return 'renewed';
+    } catch (e) {
+      if (e instanceof ParleyApiError && (e.status === 0 || e.status === 429 || e.status >= 500)) return 'unreachable';
+      // Refused: the login is over (expired, logged out, revoked). Never present that token again.
+      if (this.session === session) this.session = { ...session, refreshToken: undefined };
+      return 'refused';
+    }
   }
 
   private sleep(ms: number): Promise<void> {
@@ -485,6 +554,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   private runSocket(url: string): Promise<SocketEnd> {
     const gen = ++this.generation;
     const token = this.session?.accessToken ?? '';
+    this.socketToken = token;
     const full = `${url}${url.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token)}`;
     return new Promise<SocketEnd>((resolve) => {
       let welcomed = false;
@@ -642,6 +712,10 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         return;
       case 'presence':
         return this.onPresence(frame.users, frame.ref);
+      case 'token_expiring':
+        // Renew now, so the reconnect at the 4001 close needs no round trip (errors: handled then).
+        void this.refreshOnce();
+        return;
       default:
         return; // unknown frames are ignored (docs/protocol.md, Global rules)
     }
@@ -1264,6 +1338,12 @@ function lastMessageOf(message: Message): LastMessage {
   };
 }
 
+/** Close code of a session whose access token expired (docs/protocol.md, "Token expiry"). */
+const TOKEN_EXPIRED = 4001;
+
+/** How renewing a session went: `unreachable` is worth retrying, `refused` means log in again. */
+type Renewal = 'renewed' | 'refused' | 'unreachable';
+
 interface SocketEnd {
   code: number;
   reason: string;
@@ -1280,6 +1360,8 @@ function describeClose(end: SocketEnd): string {
       return 'The connection was idle; reconnecting.';
     case 1009:
       return 'A message was too big for the server.';
+    case TOKEN_EXPIRED:
+      return 'The session token expired; renewing it.';
     default:
       return end.reason ? `Connection lost (${end.reason}).` : 'Connection lost.';
   }

@@ -60,8 +60,15 @@ export class RestClient {
     this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const token = this.options.token?.();
+  /** `authenticated` false: no bearer token is sent (login, refresh, logout take their credential in the body). */
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+    authenticated = true,
+  ): Promise<T> {
+    const token = authenticated ? this.options.token?.() : undefined;
     const init: RequestInit = { method, headers: { accept: 'application/json', ...headers } };
     if (token) (init.headers as Record<string, string>).authorization = `Bearer ${token}`;
     if (body !== undefined) {
@@ -98,8 +105,29 @@ export class RestClient {
   }
 
   async login(username: string, password: string): Promise<Session> {
-    const answer = await this.request<Omit<Session, 'expiresAt'>>('POST', '/api/auth/login', { username, password });
-    return { ...answer, expiresAt: Date.now() + answer.expiresIn * 1000 };
+    const answer = await this.request<Omit<Session, 'expiresAt'>>('POST', '/api/auth/login', { username, password }, {}, false);
+    return withExpiry(answer);
+  }
+
+  /**
+   * `POST /api/auth/refresh`: the next session of the same login. The given refresh token is used
+   * up (presenting it again revokes the login): keep the answer's, forget the old one. Refresh one
+   * at a time ({@link ParleyClient} does).
+   */
+  async refresh(refreshToken: string): Promise<Session> {
+    const answer = await this.request<Omit<Session, 'expiresAt'>>('POST', '/api/auth/refresh', { refreshToken }, {}, false);
+    return withExpiry(answer);
+  }
+
+  /** `POST /api/auth/logout`: revokes the login the refresh token belongs to. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.request<void>('POST', '/api/auth/logout', { refreshToken }, {}, false);
+  }
+
+  /** `POST /api/auth/password`: revokes every login of the user; answers a new session for this one. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<Session> {
+    const answer = await this.request<Omit<Session, 'expiresAt'>>('POST', '/api/auth/password', { currentPassword, newPassword });
+    return withExpiry(answer);
   }
 
   me(): Promise<User> {
@@ -243,4 +271,8 @@ export function newKey(): string {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function withExpiry(answer: Omit<Session, 'expiresAt'>): Session {
+  return { ...answer, expiresAt: Date.now() + answer.expiresIn * 1000 };
 }

@@ -95,7 +95,8 @@ export type ServerFrame =
   | { type: 'pong' }
   | { type: 'reconnect'; reason?: string }
   | { type: 'presence'; ref?: string; users: Presence[] }
-  | { type: 'presence_settings'; ref?: string; hidden: boolean };
+  | { type: 'presence_settings'; ref?: string; hidden: boolean }
+  | { type: 'token_expiring'; expiresAt: number };
 
 // --- REST ------------------------------------------------------------------------------------
 
@@ -112,6 +113,13 @@ export interface Session {
   userId: Id;
   /** Epoch ms when the token expires (computed by the SDK at login). */
   expiresAt: number;
+  /**
+   * Single use: exchanged for the next session by `POST /api/auth/refresh` (docs/api.md "Token
+   * lifecycle"). Absent in sessions kept from before refresh tokens.
+   */
+  refreshToken?: string;
+  /** Seconds the refresh token lives, from login or the last refresh. */
+  refreshExpiresIn?: number;
 }
 
 export interface LastMessage {

@@ -14,7 +14,8 @@ interface Saved {
 function loadSaved(): Saved | undefined {
   try {
     const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? 'null') as Saved | null;
-    if (saved && saved.session.expiresAt > Date.now() + 60_000) return saved;
+    // An expired access token is fine while there is a refresh token: the client refreshes it.
+    if (saved && (saved.session.expiresAt > Date.now() + 60_000 || saved.session.refreshToken)) return saved;
   } catch {
     // ignore a broken entry
   }
@@ -140,6 +141,10 @@ function Main({ saved, onLogout }: { saved: Saved; onLogout: () => void }) {
 
   useEffect(() => {
     const offExpired = client.on('authExpired', () => setExpired(true));
+    // Refresh tokens are single use: keep the renewed session, or a reload would present a used one.
+    const offSession = client.on('session', (session) =>
+      localStorage.setItem(SESSION_KEY, JSON.stringify({ session, displayName: saved.displayName })),
+    );
     const offConv = client.on('conversations', (list) => {
       for (const c of list) if (c.peer) names.set(c.peer.userId, c.peer.displayName);
     });
@@ -153,6 +158,7 @@ function Main({ saved, onLogout }: { saved: Saved; onLogout: () => void }) {
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       offExpired();
+      offSession();
       offConv();
       document.removeEventListener('visibilitychange', onVisible);
       client.close();

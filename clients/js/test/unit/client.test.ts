@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { MemoryStore, type ParleyClient } from '../../src/index.js';
+import { MemoryStore, type ParleyClient, type Session } from '../../src/index.js';
 import { fixture, msg, until } from './fakes.js';
 
 const open: ParleyClient[] = [];
@@ -168,6 +168,61 @@ describe('ParleyClient against a fake server', () => {
     assert.match(expired, /log in again/);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(f.sockets.length, 1);
+  });
+
+  test('close 4001 (token expired): one refresh, then at once a new socket with the new token; the new session is emitted', async () => {
+    const f = setup({ withRefreshToken: true });
+    const sessions: Session[] = [];
+    f.client.on('session', (session) => sessions.push(session));
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    f.last().welcome();
+    await c;
+    f.last().serverClose(4001, 'token expired');
+    await until('a second socket', () => f.sockets.length === 2);
+    assert.deepEqual(f.refreshCalls, ['rt-0']);
+    assert.equal(f.last().url, 'ws://node-2/ws/v1?access_token=tok-1');
+    assert.equal(f.client.currentSession?.refreshToken, 'rt-1');
+    assert.deepEqual(sessions.map((s) => s.accessToken), ['tok-1']);
+  });
+
+  test('token_expiring renews ahead of time, so the 4001 that follows needs no second refresh', async () => {
+    const f = setup({ withRefreshToken: true });
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    f.last().welcome();
+    await c;
+    f.last().frame({ type: 'token_expiring', expiresAt: Date.now() + 60_000 });
+    f.last().frame({ type: 'token_expiring', expiresAt: Date.now() + 60_000 }); // joins the refresh in flight
+    await until('renewed', () => f.client.currentSession?.accessToken === 'tok-1');
+    f.last().serverClose(4001, 'token expired');
+    await until('a second socket', () => f.sockets.length === 2);
+    assert.deepEqual(f.refreshCalls, ['rt-0']);
+    assert.equal(f.last().url, 'ws://node-2/ws/v1?access_token=tok-1');
+  });
+
+  test('a refused refresh ends in authExpired without a reconnect loop, and the used token is never sent again', async () => {
+    const f = setup({ withRefreshToken: true });
+    f.refreshAnswer = { status: 401 };
+    let expired = '';
+    f.client.on('authExpired', (e) => (expired = e.reason));
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    f.last().welcome();
+    await c;
+    f.last().serverClose(4001, 'token expired');
+    await until('authExpired', () => expired !== '');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(f.sockets.length, 1);
+    assert.deepEqual(f.refreshCalls, ['rt-0']);
+    assert.equal(f.client.currentSession?.refreshToken, undefined);
+  });
+
+  test('logout ends the login on the server with its refresh token', async () => {
+    const f = setup({ withRefreshToken: true });
+    await f.client.logout();
+    assert.deepEqual(f.logoutCalls, ['rt-0']);
+    assert.equal(f.client.currentSession, undefined);
   });
 
   test('delivered receipts are debounced to the cursor; read lowers the unread count; own messages count as read', async () => {

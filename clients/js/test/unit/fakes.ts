@@ -52,13 +52,35 @@ export interface Fixture {
   sockets: FakeSocket[];
   discoveryCalls: () => number;
   last: () => FakeSocket;
+  /** The refresh tokens presented to `POST /api/auth/refresh`, in order. */
+  refreshCalls: string[];
+  /** What `POST /api/auth/refresh` answers next (default: a new session numbered by the call). */
+  refreshAnswer: { status: number; body?: unknown } | undefined;
+  /** The refresh tokens presented to `POST /api/auth/logout`. */
+  logoutCalls: string[];
 }
 
 /** A client logged in as user 1, whose REST answers are canned and whose sockets are fakes. */
-export function fixture(options: ParleyClientOptions = {}): Fixture {
+export function fixture(options: ParleyClientOptions & { withRefreshToken?: boolean } = {}): Fixture {
   const sockets: FakeSocket[] = [];
   let discovery = 0;
-  const fetchFake = async (url: string): Promise<Response> => {
+  const refreshCalls: string[] = [];
+  const logoutCalls: string[] = [];
+  const fetchFake = async (url: string, init?: RequestInit): Promise<Response> => {
+    if (url.endsWith('/api/auth/refresh')) {
+      const presented = (JSON.parse(String(init?.body)) as { refreshToken: string }).refreshToken;
+      refreshCalls.push(presented);
+      const n = refreshCalls.length;
+      const answer = f.refreshAnswer ?? {
+        status: 200,
+        body: { accessToken: `tok-${n}`, tokenType: 'Bearer', expiresIn: 900, userId: '1', refreshToken: `rt-${n}`, refreshExpiresIn: 2592000 },
+      };
+      return json(answer.body ?? { type: 'urn:parley:problem:unauthenticated', title: 'Unauthorized', status: answer.status, detail: 'The refresh token is invalid, expired or revoked; log in again.' }, answer.status);
+    }
+    if (url.endsWith('/api/auth/logout')) {
+      logoutCalls.push((JSON.parse(String(init?.body)) as { refreshToken: string }).refreshToken);
+      return new Response(null, { status: 204 });
+    }
     if (url.endsWith('/api/discovery/chat-server')) {
       discovery++;
       return json({ nodeId: `chat-${discovery}`, url: `ws://node-${discovery}/ws/v1` });
@@ -78,8 +100,15 @@ export function fixture(options: ParleyClientOptions = {}): Fixture {
     deliveredDebounceMs: 20,
     ...options,
   });
-  client.useSession({ accessToken: 'tok', tokenType: 'Bearer', expiresIn: 3600, userId: '1', expiresAt: Date.now() + 3_600_000 });
-  return { client, sockets, discoveryCalls: () => discovery, last: () => sockets[sockets.length - 1] };
+  client.useSession({
+    accessToken: 'tok', tokenType: 'Bearer', expiresIn: 3600, userId: '1', expiresAt: Date.now() + 3_600_000,
+    ...(options.withRefreshToken ? { refreshToken: 'rt-0', refreshExpiresIn: 2592000 } : {}),
+  });
+  const f: Fixture = {
+    client, sockets, discoveryCalls: () => discovery, last: () => sockets[sockets.length - 1],
+    refreshCalls, refreshAnswer: undefined, logoutCalls,
+  };
+  return f;
 }
 
 function json(body: unknown, status = 200): Response {

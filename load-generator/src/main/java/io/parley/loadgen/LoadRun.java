@@ -127,6 +127,22 @@ public final class LoadRun {
                 .map(p -> p.name() + "=" + p.pid()).toList()));
     }
 
+    /**
+     * The load generator holds each user's first access token for the whole run and does not
+     * refresh: chat nodes close a session when its token expires (4001, docs/protocol.md "Token
+     * expiry"), which would show up as lost sessions. Runs are normally far shorter than the
+     * 15-minute default; say so loudly when this one is not.
+     */
+    private void warnIfTokensExpireDuringTheRun(long tokenSeconds) {
+        long runSeconds = o.warmup().toSeconds() + o.duration().toSeconds() + o.grace().toSeconds()
+                + o.settle().toSeconds();
+        if (runSeconds + 60 > tokenSeconds) {
+            progress("WARNING: access tokens live " + tokenSeconds + " s but this run holds them about " + runSeconds
+                    + " s plus set-up: chat nodes close sessions whose token expires (4001). Raise PARLEY_TOKEN_TTL "
+                    + "on api-service or shorten --duration.");
+        }
+    }
+
     /** Signs up or reuses the users, asks discovery for each one's node, opens and welcomes every socket. */
     private List<ChatSession> connect(int count) {
         long start = System.nanoTime();
@@ -145,6 +161,7 @@ public final class LoadRun {
         awaitAll(users, "sign-up / login", count);
         progress(count + " users logged in (" + created.get() + " new, " + (count - created.get()) + " reused) in "
                 + secondsSince(start) + " s");
+        warnIfTokensExpireDuringTheRun(users.stream().mapToLong(u -> u.join().tokenSeconds()).min().orElse(Long.MAX_VALUE));
 
         start = System.nanoTime();
         Semaphore inFlight = new Semaphore(o.concurrency());

@@ -21,7 +21,8 @@ final class RestClient {
     private static final int ATTEMPTS = 5;
 
     /** A logged-in user. */
-    record User(String username, String userId, String token) {
+    /** A logged-in user; {@code tokenSeconds} is how long its access token lives (login's {@code expiresIn}). */
+    record User(String username, String userId, String token, long tokenSeconds) {
     }
 
     /** Where discovery sends a user: the node's id and its WebSocket URL. */
@@ -66,7 +67,8 @@ final class RestClient {
         if (login.status() != 200) {
             throw new IllegalStateException("login of " + username + " answered " + login.status() + ": " + login.raw());
         }
-        User user = new User(username, login.body().get("userId").asString(), login.body().get("accessToken").asString());
+        User user = new User(username, login.body().get("userId").asString(), login.body().get("accessToken").asString(),
+                login.body().get("expiresIn").asLong());
         return Map.entry(user, isNew);
     }
 

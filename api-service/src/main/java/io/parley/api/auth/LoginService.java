@@ -8,21 +8,22 @@ import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
-/** Checks credentials and issues a token. */
+/** Checks credentials: login, and the current password on a password change. */
 @Service
 class LoginService {
 
     /** One message for both failures, so the answer does not reveal which usernames exist. */
     static final String BAD_CREDENTIALS = "Wrong username or password.";
+    static final String WRONG_CURRENT_PASSWORD = "The current password is wrong.";
 
     private final UserService users;
     private final PasswordEncoder passwordEncoder;
-    private final TokenIssuer tokens;
+    private final RefreshTokens tokens;
     private final AuthRateLimits limits;
     /** Compared against when the user does not exist, so both failures take about as long. */
     private final String dummyHash;
 
-    LoginService(UserService users, PasswordEncoder passwordEncoder, TokenIssuer tokens, AuthRateLimits limits) {
+    LoginService(UserService users, PasswordEncoder passwordEncoder, RefreshTokens tokens, AuthRateLimits limits) {
         this.users = users;
         this.passwordEncoder = passwordEncoder;
         this.tokens = tokens;
@@ -43,6 +44,24 @@ class LoginService {
         if (user.isEmpty() || !matches) {
             throw ApiException.unauthorized(BAD_CREDENTIALS);
         }
-        return tokens.issue(user.get());
+        return tokens.startLogin(user.get());
+    }
+
+    /**
+     * Changes the caller's password, revokes every refresh token of the user (every login on every
+     * device), and starts a new login for the caller. The current-password check counts against the
+     * login limits like a login does: it is as good a password oracle.
+     *
+     * @throws ApiException 403 if the current password is wrong, 429 over a login limit
+     */
+    TokenResponse changePassword(long userId, PasswordChangeRequest request, Optional<String> clientAddress) {
+        User user = users.findById(userId).orElseThrow(() -> ApiException.unauthorized("The user no longer exists."));
+        limits.checkLogin(user.username(), clientAddress);
+        if (!passwordEncoder.matches(request.currentPassword(), user.passwordHash())) {
+            throw ApiException.forbidden(WRONG_CURRENT_PASSWORD);
+        }
+        users.changePassword(userId, request.newPassword());
+        tokens.revokeAll(userId);
+        return tokens.startLogin(user);
     }
 }

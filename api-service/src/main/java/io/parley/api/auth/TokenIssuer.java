@@ -4,6 +4,7 @@ import io.parley.api.config.AuthProperties;
 import io.parley.api.user.User;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Mints access tokens. The claims are the contract with every other service: {@code sub} is the
  * user id as a decimal string, {@code preferred_username} and {@code name} save them a profile
- * look-up, {@code iss} is checked by all resource servers, and {@code kid} picks the JWKS key.
+ * look-up, {@code iss} and {@code aud} are checked by all resource servers
+ * ({@code io.parley.common.security.TokenValidation}), and {@code kid} picks the JWKS key.
  */
 @Component
 class TokenIssuer {
@@ -31,10 +33,12 @@ class TokenIssuer {
         this.clock = clock;
     }
 
-    TokenResponse issue(User user) {
+    /** A signed access token for the user, valid for {@code parley.auth.token-ttl} from now. */
+    String accessToken(User user) {
         Instant now = clock.instant();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(properties.issuer())
+                .audience(List.of(properties.audience()))
                 .subject(Long.toString(user.id()))
                 .issuedAt(now)
                 .expiresAt(now.plus(properties.tokenTtl()))
@@ -42,7 +46,10 @@ class TokenIssuer {
                 .claim("name", user.displayName())
                 .build();
         JwsHeader header = JwsHeader.with(SignatureAlgorithm.RS256).keyId(keys.currentKeyId()).build();
-        String token = encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
-        return new TokenResponse(token, "Bearer", properties.tokenTtl().toSeconds(), Long.toString(user.id()));
+        return encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
+    }
+
+    long accessTokenSeconds() {
+        return properties.tokenTtl().toSeconds();
     }
 }

@@ -28,9 +28,11 @@ public class AuthRateLimits {
     private final KeyedRateLimiter loginPerUsername;
     private final KeyedRateLimiter loginPerAddress;
     private final KeyedRateLimiter signUpPerAddress;
+    private final KeyedRateLimiter refreshPerAddress;
     private final Counter refusedLoginPerUsername;
     private final Counter refusedLoginPerAddress;
     private final Counter refusedSignUpPerAddress;
+    private final Counter refusedRefreshPerAddress;
 
     @Autowired
     public AuthRateLimits(RateLimitSettings settings, MeterRegistry meters) {
@@ -45,9 +47,12 @@ public class AuthRateLimits {
                 settings.maxKeys(), nanoClock);
         this.signUpPerAddress = new KeyedRateLimiter("sign-up-per-address", settings.signUpPerAddress(),
                 settings.maxKeys(), nanoClock);
+        this.refreshPerAddress = new KeyedRateLimiter("refresh-per-address", settings.refreshPerAddress(),
+                settings.maxKeys(), nanoClock);
         this.refusedLoginPerUsername = refusals(meters, "login-per-username");
         this.refusedLoginPerAddress = refusals(meters, "login-per-address");
         this.refusedSignUpPerAddress = refusals(meters, "sign-up-per-address");
+        this.refusedRefreshPerAddress = refusals(meters, "refresh-per-address");
     }
 
     private static Counter refusals(MeterRegistry meters, String limit) {
@@ -100,6 +105,23 @@ public class AuthRateLimits {
         }
     }
 
+    /**
+     * Counts a token refresh against the client's address; a request with no client address is
+     * not limited (refresh tokens are 256 random bits: the limit bounds load, guessing is hopeless).
+     *
+     * @throws ApiException (429) when the limit is reached
+     */
+    public void checkRefresh(Optional<String> clientAddress) {
+        if (!enabled || clientAddress.isEmpty()) {
+            return;
+        }
+        Optional<Duration> wait = refreshPerAddress.tryAcquire(clientAddress.get());
+        if (wait.isPresent()) {
+            refusedRefreshPerAddress.increment();
+            throw refused("Too many token refreshes from your address", wait.get());
+        }
+    }
+
     private static ApiException refused(String what, Duration wait) {
         int seconds = (int) Math.max(1, (wait.toNanos() + 999_999_999L) / 1_000_000_000L);
         return ApiException.tooManyRequests(what + "; retry in " + seconds + " s.", seconds);
@@ -107,6 +129,7 @@ public class AuthRateLimits {
 
     /** For tests: how many keys each limit remembers now. */
     int[] rememberedKeys() {
-        return new int[] {loginPerUsername.size(), loginPerAddress.size(), signUpPerAddress.size()};
+        return new int[] {loginPerUsername.size(), loginPerAddress.size(), signUpPerAddress.size(),
+                refreshPerAddress.size()};
     }
 }

@@ -6,14 +6,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Rate limits of the public, unauthenticated endpoints that cost a bcrypt hash each: login and
- * sign-up ({@code parley.rate-limits.*}, docs/api.md "Rate limits"). Every limit is per
+ * Rate limits of the public, unauthenticated endpoints that cost a bcrypt hash each: login,
+ * sign-up and refresh ({@code parley.rate-limits.*}, docs/api.md "Rate limits"). Every limit is per
  * api-service instance.
  *
  * @param enabled          false turns every limit below off
  * @param loginPerUsername login attempts (right or wrong) for one username
  * @param loginPerAddress  login attempts from one client address
  * @param signUpPerAddress sign-up attempts from one client address
+ * @param refreshPerAddress token refreshes from one client address (cheap, but each is a
+ *                         lightweight transaction; also bounds guessing of refresh tokens)
  * @param maxKeys          most usernames or addresses each limit remembers at once; bounds the
  *                         memory an attacker cycling names or addresses can make it use
  * @param trustedProxies   addresses or CIDR ranges of proxies whose {@code X-Forwarded-For} is
@@ -25,6 +27,7 @@ public record RateLimitSettings(
         Limit loginPerUsername,
         Limit loginPerAddress,
         Limit signUpPerAddress,
+        Limit refreshPerAddress,
         @DefaultValue("10000") int maxKeys,
         @DefaultValue({"127.0.0.0/8", "::1", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"})
         List<String> trustedProxies) {
@@ -33,11 +36,13 @@ public record RateLimitSettings(
     static final Limit DEFAULT_LOGIN_PER_USERNAME = new Limit(10, Duration.ofMinutes(5));
     static final Limit DEFAULT_LOGIN_PER_ADDRESS = new Limit(60, Duration.ofMinutes(1));
     static final Limit DEFAULT_SIGN_UP_PER_ADDRESS = new Limit(20, Duration.ofHours(1));
+    static final Limit DEFAULT_REFRESH_PER_ADDRESS = new Limit(60, Duration.ofMinutes(1));
 
     public RateLimitSettings {
         loginPerUsername = loginPerUsername == null ? DEFAULT_LOGIN_PER_USERNAME : loginPerUsername;
         loginPerAddress = loginPerAddress == null ? DEFAULT_LOGIN_PER_ADDRESS : loginPerAddress;
         signUpPerAddress = signUpPerAddress == null ? DEFAULT_SIGN_UP_PER_ADDRESS : signUpPerAddress;
+        refreshPerAddress = refreshPerAddress == null ? DEFAULT_REFRESH_PER_ADDRESS : refreshPerAddress;
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         if (maxKeys < 1) {
             throw new IllegalArgumentException("parley.rate-limits.max-keys must be at least 1");

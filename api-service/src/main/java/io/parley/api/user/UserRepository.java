@@ -20,6 +20,7 @@ class UserRepository {
     private final PreparedStatement selectUser;
     private final PreparedStatement selectUsername;
     private final PreparedStatement updateDisplayName;
+    private final PreparedStatement updatePasswordHash;
 
     UserRepository(CqlSession session) {
         this.session = session;
@@ -31,6 +32,7 @@ class UserRepository {
                 "SELECT user_id, username, display_name, password_hash, created_at FROM users WHERE user_id = ?");
         this.selectUsername = session.prepare("SELECT user_id FROM usernames WHERE username = ?");
         this.updateDisplayName = session.prepare("UPDATE users SET display_name = ? WHERE user_id = ? IF EXISTS");
+        this.updatePasswordHash = session.prepare("UPDATE users SET password_hash = ? WHERE user_id = ? IF EXISTS");
     }
 
     void insert(User user) {
@@ -68,6 +70,11 @@ class UserRepository {
      */
     boolean updateDisplayName(long userId, String displayName) {
         return session.execute(updateDisplayName.bind(displayName, userId)).wasApplied();
+    }
+
+    /** {@code IF EXISTS}, like the display name. @return false if there is no such user */
+    boolean updatePasswordHash(long userId, String passwordHash) {
+        return session.execute(updatePasswordHash.bind(passwordHash, userId)).wasApplied();
     }
 
     private static User toUser(Row row) {

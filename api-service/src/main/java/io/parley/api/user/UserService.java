@@ -63,6 +63,18 @@ public class UserService {
         return users.findIdByUsername(Usernames.normalize(username)).flatMap(users::findById);
     }
 
+    /**
+     * Replaces the password hash. The caller has checked the current password and revokes the
+     * user's refresh tokens.
+     *
+     * @throws ApiException 404 if there is no such user
+     */
+    public void changePassword(long userId, String newPassword) {
+        if (!users.updatePasswordHash(userId, passwordEncoder.encode(newPassword))) {
+            throw ApiException.notFound("User " + userId + " does not exist.");
+        }
+    }
+
     User updateDisplayName(long userId, String displayName) {
         if (!users.updateDisplayName(userId, displayName)) {
             throw ApiException.notFound("User " + userId + " does not exist.");

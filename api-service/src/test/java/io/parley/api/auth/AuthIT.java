@@ -49,7 +49,7 @@ class AuthIT extends ApiIntegrationTest {
         assertThat(login.status()).isEqualTo(200);
         JsonNode body = login.json();
         assertThat(body.get("tokenType").asString()).isEqualTo("Bearer");
-        assertThat(body.get("expiresIn").asLong()).isEqualTo(3600);
+        assertThat(body.get("expiresIn").asLong()).isEqualTo(900);
         assertThat(body.get("userId").asString()).isEqualTo(userId);
 
         Response jwksResponse = api.get("/api/auth/jwks", null);
@@ -70,7 +70,7 @@ class AuthIT extends ApiIntegrationTest {
         assertThat(claims.getStringClaim("preferred_username")).isEqualTo(username.toLowerCase());
         assertThat(claims.getStringClaim("name")).isEqualTo("Carol C");
         assertThat(Duration.between(claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant()))
-                .isEqualTo(Duration.ofHours(1));
+                .isEqualTo(Duration.ofMinutes(15));
     }
 
     @Test

@@ -29,8 +29,8 @@ class LoginServiceRateLimitTest {
         when(encoder.encode(anyString())).thenReturn("$dummy");
         when(users.findByUsername(anyString())).thenReturn(Optional.empty());
         RateLimitSettings settings = new RateLimitSettings(true,
-                new RateLimitSettings.Limit(2, Duration.ofMinutes(5)), null, null, 100, List.of());
-        LoginService login = new LoginService(users, encoder, mock(TokenIssuer.class),
+                new RateLimitSettings.Limit(2, Duration.ofMinutes(5)), null, null, null, 100, List.of());
+        LoginService login = new LoginService(users, encoder, mock(RefreshTokens.class),
                 new AuthRateLimits(settings, new SimpleMeterRegistry()));
         LoginRequest wrong = new LoginRequest("mallory", "not-the-password");
 

@@ -22,7 +22,7 @@ class AuthRateLimitsTest {
                 new RateLimitSettings.Limit(2, Duration.ofSeconds(30)),
                 new RateLimitSettings.Limit(3, Duration.ofSeconds(60)),
                 new RateLimitSettings.Limit(1, Duration.ofSeconds(90)),
-                1000, List.of());
+                new RateLimitSettings.Limit(2, Duration.ofSeconds(60)), 1000, List.of());
         return new AuthRateLimits(settings, meters, nanos::get);
     }
 
@@ -90,11 +90,27 @@ class AuthRateLimitsTest {
     }
 
     @Test
+    void refreshIsLimitedPerAddressOnlyWhenTheClientHasOne() {
+        AuthRateLimits limits = limits(true);
+        limits.checkRefresh(ADDRESS);
+        limits.checkRefresh(ADDRESS);
+
+        ApiException refused = catchThrowableOfType(ApiException.class, () -> limits.checkRefresh(ADDRESS));
+        assertThat(refused.getMessage()).startsWith("Too many token refreshes from your address");
+        assertThat(refused.retryAfterSeconds()).isEqualTo(60);
+        assertThatNoException().isThrownBy(() -> limits.checkRefresh(Optional.of("203.0.113.1")));
+        assertThatNoException().isThrownBy(() -> limits.checkRefresh(Optional.empty()));
+        nanos.addAndGet(Duration.ofSeconds(60).toNanos());
+        assertThatNoException().isThrownBy(() -> limits.checkRefresh(ADDRESS));
+    }
+
+    @Test
     void disabledLimitsRefuseNothing() {
         AuthRateLimits limits = limits(false);
         for (int i = 0; i < 20; i++) {
             limits.checkLogin("alice", ADDRESS);
             limits.checkSignUp(ADDRESS);
+            limits.checkRefresh(ADDRESS);
         }
     }
 }

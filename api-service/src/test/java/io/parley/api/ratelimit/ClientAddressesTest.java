@@ -14,7 +14,7 @@ class ClientAddressesTest {
     private final ClientAddresses addresses = new ClientAddresses(settings("127.0.0.0/8", "::1", "10.0.0.0/8"));
 
     private static RateLimitSettings settings(String... trusted) {
-        return new RateLimitSettings(true, null, null, null, 100, List.of(trusted));
+        return new RateLimitSettings(true, null, null, null, null, 100, List.of(trusted));
     }
 
     private static MockHttpServletRequest from(String peer, String... forwardedFor) {

@@ -2,6 +2,7 @@ package io.parley.chat.config;
 
 import io.parley.common.registry.RegistryCredentials;
 import io.parley.common.security.ServicePlaneSecurity;
+import io.parley.common.security.TokenValidation;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,6 +11,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
@@ -32,6 +35,15 @@ class SecurityConfig {
     @Bean
     RegistryCredentials registryCredentials(Environment environment) {
         return RegistryCredentials.from(environment);
+    }
+
+    /**
+     * iss and aud ({@code parley.auth.issuer}/{@code audience}, common's {@link TokenValidation}), checked
+     * on top of the signature and timestamps by the decoder Boot builds from {@code jwk-set-uri}.
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> parleyTokenValidator(Environment environment) {
+        return TokenValidation.issuerAndAudience(environment);
     }
 
     @Bean

@@ -61,7 +61,7 @@ public class FrameRateLimits {
     /** The per-session budgets of a new session (empty ones when the limits are off). */
     public SessionBudget newSession() {
         if (!settings.enabled()) {
-            return new SessionBudget(null, null);
+            return SessionBudget.UNLIMITED;
         }
         return new SessionBudget(Permits.limiter(SEND_PER_SESSION, settings.sendPerSession(), nanoClock),
                 Permits.limiter(PRESENCE_PER_SESSION, settings.presencePerSession(), nanoClock));

@@ -8,6 +8,9 @@ import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
  */
 public final class SessionBudget {
 
+    /** A session nothing limits (limits switched off). */
+    public static final SessionBudget UNLIMITED = new SessionBudget(null, null);
+
     /** Null when the limits are off. */
     final AtomicRateLimiter sends;
     final AtomicRateLimiter presence;

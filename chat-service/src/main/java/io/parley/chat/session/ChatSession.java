@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -44,9 +45,12 @@ public final class ChatSession {
     private final Map<Long, Long> sentUpTo = new ConcurrentHashMap<>();
     private volatile long lastHeardMillis;
     private volatile boolean welcomed;
+    /** When the access token of the handshake expires (epoch ms; {@link TokenExpiry#NEVER}: no expiry). */
+    private final long tokenExpiresAtMillis;
+    private final AtomicBoolean expiryWarned = new AtomicBoolean();
 
     ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, SessionBudget budget,
-                long now) {
+                long now, long tokenExpiresAtMillis) {
         this.id = id;
         this.budget = budget;
         this.userId = userId;
@@ -54,6 +58,7 @@ public final class ChatSession {
         this.lane = lane;
         this.codec = codec;
         this.lastHeardMillis = now;
+        this.tokenExpiresAtMillis = tokenExpiresAtMillis;
     }
 
     /** Node-unique, cluster-unique id of this session (a decimal Snowflake id). */
@@ -200,6 +205,19 @@ public final class ChatSession {
     /** Whether the session got its welcome (it was registered and counts as a live session). */
     boolean welcomed() {
         return welcomed;
+    }
+
+    long tokenExpiresAtMillis() {
+        return tokenExpiresAtMillis;
+    }
+
+    boolean expiryWarned() {
+        return expiryWarned.get();
+    }
+
+    /** @return true for the one caller that gets to send the warning */
+    boolean markExpiryWarned() {
+        return expiryWarned.compareAndSet(false, true);
     }
 
     void heard(long now) {

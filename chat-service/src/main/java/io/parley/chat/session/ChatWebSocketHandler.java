@@ -92,9 +92,15 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
             socket.close(CloseStatus.SERVICE_RESTARTED);
             return;
         }
-        SocketWriter writer = new SocketWriter(socket, settings.outboundBufferBytes(), settings.outboundSendTimeLimit());
+        long tokenExpiresAt = TokenExpiry.expiresAtMillis(socket.getPrincipal());
+        if (tokenExpiresAt <= clock.millis()) {
+            // Still inside the validator's clock-skew allowance, but no time left: get a new token.
+            socket.close(TokenExpiry.TOKEN_EXPIRED);
+            return;
+        }
+        SocketWriter writer = SocketWriter.of(socket, settings.outboundBufferBytes(), settings.outboundSendTimeLimit());
         ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, writer, new Lane(workers), codec,
-                limits.newSession(), clock.millis());
+                limits.newSession(), clock.millis(), tokenExpiresAt);
         registry.add(socket.getId(), session);
         session.onLane(() -> welcome(session));
     }

@@ -25,7 +25,7 @@ final class SocketWriter {
 
     private static final Logger log = LoggerFactory.getLogger(SocketWriter.class);
 
-    private final WebSocketSession socket;
+    private final String socketId;
     private final Session jetty;
     private final long maxQueuedBytes;
     private final long maxWaitNanos;
@@ -33,14 +33,19 @@ final class SocketWriter {
     /** When each frame still in Jetty's queue was handed over (nanoTime); Jetty completes them in order. */
     private final Queue<Long> handedOverAt = new ConcurrentLinkedQueue<>();
 
-    SocketWriter(WebSocketSession socket, long maxQueuedBytes, Duration maxWait) {
-        if (!(socket instanceof NativeWebSocketSession holder && holder.getNativeSession() instanceof Session nativeSession)) {
-            throw new IllegalArgumentException("not a Jetty WebSocket session: " + socket.getClass().getName());
-        }
-        this.socket = socket;
-        this.jetty = nativeSession;
+    SocketWriter(String socketId, Session jetty, long maxQueuedBytes, Duration maxWait) {
+        this.socketId = socketId;
+        this.jetty = jetty;
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxWaitNanos = maxWait.toNanos();
+    }
+
+    /** The writer of a session Spring opened on Jetty (the only container chat-service runs on). */
+    static SocketWriter of(WebSocketSession socket, long maxQueuedBytes, Duration maxWait) {
+        if (!(socket instanceof NativeWebSocketSession holder && holder.getNativeSession() instanceof Session jetty)) {
+            throw new IllegalArgumentException("not a Jetty WebSocket session: " + socket.getClass().getName());
+        }
+        return new SocketWriter(socket.getId(), jetty, maxQueuedBytes, maxWait);
     }
 
     /** Queues the frame, or disconnects the client if it has fallen too far behind. */
@@ -63,7 +68,7 @@ final class SocketWriter {
         handedOverAt.add(now);
         jetty.sendText(text, Callback.from(() -> written(bytes), failure -> {
             written(bytes);
-            log.debug("write to {} failed: {}", socket.getId(), failure.toString());
+            log.debug("write to {} failed: {}", socketId, failure.toString());
         }));
     }
 
@@ -74,7 +79,7 @@ final class SocketWriter {
 
     /** Drops the connection at once: frees what waits for the client, and the session ends now. */
     void disconnect(String why) {
-        log.info("client of socket {} reads too slowly ({}); disconnecting", socket.getId(), why);
+        log.info("client of socket {} reads too slowly ({}); disconnecting", socketId, why);
         jetty.disconnect();
     }
 
@@ -88,7 +93,7 @@ final class SocketWriter {
     }
 
     String socketId() {
-        return socket.getId();
+        return socketId;
     }
 
     /** What {@code text} takes in UTF-8, without encoding it (Jetty encodes it once, when it sends). */
@@ -106,6 +111,6 @@ final class SocketWriter {
 
     @Override
     public String toString() {
-        return "SocketWriter[" + socket.getId() + "]";
+        return "SocketWriter[" + socketId + "]";
     }
 }

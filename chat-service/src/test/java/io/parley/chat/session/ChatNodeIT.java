@@ -102,6 +102,23 @@ class ChatNodeIT {
     }
 
     @Test
+    void aSessionIsToldItsTokenExpiresThenClosedWith4001() throws Exception {
+        long user = newUser();
+        // the node is ready (delivery consumer assigned) before the short-lived token starts to count
+        try (WsTestClient ready = WsTestClient.connect(ws(), TestJwt.token(user))) {
+            ready.welcome();
+        }
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(user, Duration.ofSeconds(8)))) {
+            client.welcome();
+            // the lifetime is below the warning time (60 s), so the warning comes right away
+            JsonNode expiring = client.nextIgnoringPongs("token_expiring");
+            assertThat(expiring.path("expiresAt").asLong()).isGreaterThan(System.currentTimeMillis() - 60_000);
+
+            assertThat(client.awaitClose()).isEqualTo(4001);
+        }
+    }
+
+    @Test
     void browsersMayPassTheTokenAsQueryParameter() throws Exception {
         long user = newUser();
         URI withToken = URI.create(ws() + "?access_token=" + TestJwt.token(user));

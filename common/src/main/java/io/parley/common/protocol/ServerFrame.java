@@ -18,7 +18,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerFrame.Presence.class, name = "presence"),
         @JsonSubTypes.Type(value = ServerFrame.PresenceSettingsResult.class, name = "presence_settings"),
         @JsonSubTypes.Type(value = ServerFrame.Receipt.class, name = "receipt"),
-        @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing")
+        @JsonSubTypes.Type(value = ServerFrame.Typing.class, name = "typing"),
+        @JsonSubTypes.Type(value = ServerFrame.TokenExpiring.class, name = "token_expiring")
 })
 public sealed interface ServerFrame {
 
@@ -61,6 +62,14 @@ public sealed interface ServerFrame {
         public Error(String code, String message, String ref, String field) {
             this(code, message, ref, field, null);
         }
+    }
+
+    /**
+     * The access token this session was opened with expires at {@code expiresAt} (epoch
+     * milliseconds); the session is closed then (4001). Get a fresh token (refresh), reconnect with
+     * it, and resume by sync.
+     */
+    record TokenExpiring(long expiresAt) implements ServerFrame {
     }
 
     /** The node is going away (draining); ask discovery for another node and resume by sync. */

@@ -13,7 +13,8 @@ import org.springframework.security.web.SecurityFilterChain;
  *
  * <p>Which keys verify the token is the service's choice: a {@code JwtDecoder} bean if it has one
  * (api-service uses the keys it holds), otherwise Boot's decoder for
- * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} (api-service's JWKS).
+ * {@code spring.security.oauth2.resourceserver.jwt.jwk-set-uri} (api-service's JWKS). Either way the
+ * decoder must check {@code iss} and {@code aud} as well: {@link TokenValidation}.
  */
 public final class BearerJwtSecurity {
 

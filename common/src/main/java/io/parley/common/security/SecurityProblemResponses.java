@@ -27,7 +27,7 @@ public class SecurityProblemResponses implements AuthenticationEntryPoint, Acces
             "Authentication required: send 'Authorization: Bearer <token>' (get one from POST /api/auth/login).";
     /** The 401 detail when the request has a token that is not accepted. */
     public static final String INVALID_TOKEN_DETAIL =
-            "The bearer token is invalid or has expired; log in again (POST /api/auth/login).";
+            "The bearer token is invalid or has expired; get a new one (POST /api/auth/refresh, or log in again).";
 
     private final AuthenticationEntryPoint bearerEntryPoint = new BearerTokenAuthenticationEntryPoint();
     private final AccessDeniedHandler bearerAccessDenied = new BearerTokenAccessDeniedHandler();

@@ -161,7 +161,10 @@ class ChatServerDiscoveryIT {
         register(node("chat-any", 0));
         awaitPolled("chat-any");
 
-        for (String token : new String[] {null, token(FOREIGN_KEYS), "not-a-jwt"}) {
+        // a foreign key, garbage, and our key with another issuer or audience than PARLEY_JWT_ISSUER/AUDIENCE
+        for (String token : new String[] {null, token(FOREIGN_KEYS), "not-a-jwt",
+                token(SIGNING_KEYS, "someone-else", "parley"), token(SIGNING_KEYS, "parley", "another-app"),
+                token(SIGNING_KEYS, "parley", null)}) {
             HttpResponse<String> response = getChatServer(token);
 
             assertThat(response.statusCode()).as("token %s", token).isEqualTo(401);
@@ -381,12 +384,18 @@ class ChatServerDiscoveryIT {
         return token(SIGNING_KEYS);
     }
 
-    /** A token shaped like api-service's: RS256, sub = user id, issuer parley, one hour. */
+    /** A token shaped like api-service's: RS256, sub = user id, issuer and audience parley, one hour. */
     private static String token(KeyPair keys) {
+        return token(keys, "parley", "parley");
+    }
+
+    /** Like {@link #token(KeyPair)} with the given issuer and audience (none when null). */
+    private static String token(KeyPair keys, String issuer, String audience) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .subject("1234567890")
-                .issuer("parley")
+                .issuer(issuer)
+                .audience(audience)
                 .claim("preferred_username", "alice")
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofHours(1))))

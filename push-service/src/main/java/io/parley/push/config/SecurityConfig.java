@@ -4,11 +4,14 @@ import io.parley.common.registry.RegistryCredentials;
 import io.parley.common.security.BearerJwtSecurity;
 import io.parley.common.security.SecurityProblemResponses;
 import io.parley.common.security.ServicePlaneSecurity;
+import io.parley.common.security.TokenValidation;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +30,15 @@ class SecurityConfig {
     @Bean
     RegistryCredentials registryCredentials(Environment environment) {
         return RegistryCredentials.from(environment);
+    }
+
+    /**
+     * iss and aud ({@code parley.auth.issuer}/{@code audience}, common's {@link TokenValidation}), checked
+     * on top of the signature and timestamps by the decoder Boot builds from {@code jwk-set-uri}.
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> parleyTokenValidator(Environment environment) {
+        return TokenValidation.issuerAndAudience(environment);
     }
 
     @Bean
