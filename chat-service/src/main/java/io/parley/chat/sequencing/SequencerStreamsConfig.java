@@ -81,7 +81,7 @@ class SequencerStreamsConfig {
                         Serdes.Long(), Serdes.Long()), "sequence")
                 .addStateStore(Stores.keyValueStoreBuilder(
                         Stores.inMemoryKeyValueStore(SequencingProcessor.RECENT_MESSAGES_STORE),
-                        Serdes.String(), Serdes.Long()), "sequence")
+                        Serdes.String(), Serdes.ByteArray()), "sequence")
                 .addSink(SequencingProcessor.TO_SEQUENCED, Topics.MESSAGES_SEQUENCED,
                         new StringSerializer(), new ByteArraySerializer(), "sequence")
                 .addSink(SequencingProcessor.TO_DEAD_LETTERS, Topics.MESSAGES_DEAD_LETTER,

@@ -3,6 +3,7 @@ package io.parley.chat.sequencing;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.StoredMessage;
 import io.parley.id.SnowflakeId;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,11 +35,14 @@ import org.slf4j.LoggerFactory;
  * <p>One message per (sender, client message id), and per message id for system messages (which
  * have no client id): a client's retry is re-published under its first message id, two racing
  * first attempts of one client id under two (see {@code ClientMessageClaims}); the store
- * remembers the keys of the last {@code recentWindow}, so every copy after the first is dropped.
- * A message first issued before that (its id's timestamp or its {@code sentAt} says so) and every
- * system message the store does not remember (api-service redoes a change under its first id,
- * maybe much later) is checked against the stored positions instead; for a client message only
- * once storage has caught up with the conversation, since a forgotten message may be unstored yet.
+ * remembers the keys it sequenced in the last {@code recentWindow}, so every copy after the first
+ * is dropped. It also remembers the latest issue time of anything it has forgotten: a client
+ * message issued (by its id's timestamp or its {@code sentAt}) no later than that, plus half the
+ * window for clocks that disagree, may be a retry of a forgotten one and is checked against the
+ * stored positions, once storage has caught up with the conversation (a forgotten message may be
+ * unstored yet); so is every system message the store does not remember (api-service redoes a
+ * change under its first id, maybe much later). A first attempt that merely waited in a backlog is
+ * newer than anything forgotten, so a backlog costs no storage reads and no waits.
  *
  * <p>A record that can never be sequenced ({@link SequencerInput}) goes whole to the dead-letter
  * topic, in the same transaction, before any seq is given to it: no hole, no stop.
@@ -46,7 +50,10 @@ import org.slf4j.LoggerFactory;
 final class SequencingProcessor implements Processor<String, byte[], String, byte[]> {
 
     static final String LAST_SEQ_STORE = "sequencer-last-seq";
+    /** Dedup key to {@link Remembered} (sequenced at, issued at). */
     static final String RECENT_MESSAGES_STORE = "sequencer-recent-messages";
+    /** The entry of {@link #RECENT_MESSAGES_STORE} that holds the latest issue time of anything forgotten. */
+    static final String FORGOTTEN_KEY = "~forgotten";
     static final String TO_SEQUENCED = "to-sequenced";
     static final String TO_DEAD_LETTERS = "to-dead-letters";
 
@@ -66,7 +73,7 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
 
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<Long, Long> lastSeq;
-    private KeyValueStore<String, Long> recentMessages;
+    private KeyValueStore<String, byte[]> recentMessages;
 
     SequencingProcessor(SequenceHistory history, DeadLetters deadLetters, Duration recentWindow, Clock clock) {
         this.history = history;
@@ -102,7 +109,7 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         Long last = lastSeq.get(message.conversationId());
         long seq = (last != null ? last : history.newestSeq(message.conversationId())) + 1;
         lastSeq.put(message.conversationId(), seq);
-        recentMessages.put(dedupKey(message), clock.millis());
+        recentMessages.put(dedupKey(message), new Remembered(clock.millis(), issuedAt(message)).bytes());
         StoredMessage sequenced = new StoredMessage(message.messageId(), message.conversationId(), seq,
                 message.senderId(), message.clientMessageId(), message.text(), message.sentAt(), message.kind(),
                 message.system());
@@ -117,11 +124,30 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         if (message.clientMessageId() == null) {
             return history.isStored(message.messageId());
         }
-        // Issued long enough ago that the store may have forgotten it: ask what is stored. Half
-        // the window, so that clock differences between nodes cannot hide a retry.
-        long issuedAt = Math.min(message.sentAt(), SnowflakeId.timestampMillis(message.messageId()));
-        boolean old = issuedAt < clock.millis() - recentWindow.toMillis() / 2;
-        return old && isStoredOnceStorageCaughtUp(message);
+        // Issued early enough that the store may have forgotten it: ask what is stored. Half the
+        // window of slack, so that clock differences between nodes cannot hide a retry.
+        boolean mayBeForgotten = issuedAt(message) < forgottenIssuedUpTo() + recentWindow.toMillis() / 2;
+        return mayBeForgotten && isStoredOnceStorageCaughtUp(message);
+    }
+
+    /** When the message was first issued: a retry carries its first attempt's id and time. */
+    private static long issuedAt(MessageSubmitted message) {
+        return Math.min(message.sentAt(), SnowflakeId.timestampMillis(message.messageId()));
+    }
+
+    /**
+     * The latest issue time of anything this store has forgotten. Without an entry yet (a new
+     * store, or one written before the entry existed) it is one window before now: whatever such a
+     * store forgot was sequenced, hence issued, before that.
+     */
+    private long forgottenIssuedUpTo() {
+        byte[] forgotten = recentMessages.get(FORGOTTEN_KEY);
+        if (forgotten != null) {
+            return Remembered.of(forgotten).issuedAt();
+        }
+        long upTo = clock.millis() - recentWindow.toMillis();
+        recentMessages.put(FORGOTTEN_KEY, new Remembered(upTo, upTo).bytes());
+        return upTo;
     }
 
     /**
@@ -170,16 +196,40 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
                 : "m:" + message.messageId();
     }
 
+    /** Forgets what was sequenced before the cutoff, raising the forgotten issue time to cover it. */
     private void forgetOlderThan(long cutoff) {
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, Long> all = recentMessages.all()) {
+        long forgottenUpTo = forgottenIssuedUpTo();
+        long raised = forgottenUpTo;
+        try (KeyValueIterator<String, byte[]> all = recentMessages.all()) {
             while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                if (entry.value < cutoff) {
+                KeyValue<String, byte[]> entry = all.next();
+                Remembered remembered = Remembered.of(entry.value);
+                if (!entry.key.equals(FORGOTTEN_KEY) && remembered.sequencedAt() < cutoff) {
                     expired.add(entry.key);
+                    raised = Math.max(raised, remembered.issuedAt());
                 }
             }
         }
+        if (raised > forgottenUpTo) {
+            // Before the deletes, in the same transaction: the store never forgets more than it admits.
+            recentMessages.put(FORGOTTEN_KEY, new Remembered(cutoff, raised).bytes());
+        }
         expired.forEach(recentMessages::delete);
+    }
+
+    /** A value of {@link #RECENT_MESSAGES_STORE}: when the key was sequenced, and when its message was issued. */
+    record Remembered(long sequencedAt, long issuedAt) {
+
+        byte[] bytes() {
+            return ByteBuffer.allocate(2 * Long.BYTES).putLong(sequencedAt).putLong(issuedAt).array();
+        }
+
+        /** Also reads the values of earlier versions, a bare sequenced-at: taken as the issue time too (not earlier). */
+        static Remembered of(byte[] bytes) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            long sequencedAt = buffer.getLong();
+            return new Remembered(sequencedAt, buffer.hasRemaining() ? buffer.getLong() : sequencedAt);
+        }
     }
 }

@@ -235,6 +235,20 @@ class SequencingProcessorTest {
                 .containsExactly(tuple(id(101), 1L), tuple(102L, 2L));
     }
 
+    @Test
+    void firstAttemptsThatWaitedInABacklogAreNotTakenForOldRetries() {
+        submit(message(101, 1, "first"));
+        later(WINDOW.multipliedBy(2)); // 101 is forgotten: anything issued up to NOW may be a forgotten one
+        // Issued almost 1.5 windows ago and only reaching the sequencer now (Kafka ran behind), while
+        // storage is behind too: newer than anything forgotten, so neither a storage read nor a wait.
+        Instant issued = NOW.plus(WINDOW.dividedBy(2)).plusSeconds(1);
+        submit(new MessageSubmitted(SnowflakeId.encode(issued, 0, 102), 1, 7, "s", "client-102", "from the backlog",
+                issued.toEpochMilli()));
+
+        assertThat(sequencedMessages()).extracting(StoredMessage::seq).containsExactly(1L, 2L);
+        assertThat(newestSeqReads).as("reads of storage's newest seq").isEqualTo(1); // the first message's, only
+    }
+
     /** Moves the processor's clock and the driver's wall clock (which runs the punctuator) together. */
     private void later(Duration by) {
         clock.advance(by);
