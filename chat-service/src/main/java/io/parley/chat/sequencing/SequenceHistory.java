@@ -1,5 +1,9 @@
 package io.parley.chat.sequencing;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+
 /**
  * What the store knows of sequencing the sequencer's own state cannot answer for: asked only for a
  * conversation the state has never seen and for a retry older than the state remembers, never on
@@ -15,4 +19,15 @@ interface SequenceHistory {
 
     /** Whether the message is stored already. */
     boolean isStored(long messageId);
+
+    /** Which of these messages are stored already (one question each, asked together). */
+    default Set<Long> storedAmong(Collection<Long> messageIds) {
+        Set<Long> stored = new HashSet<>();
+        for (long messageId : messageIds) {
+            if (isStored(messageId)) {
+                stored.add(messageId);
+            }
+        }
+        return stored;
+    }
 }

@@ -7,7 +7,12 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,14 +40,14 @@ import org.slf4j.LoggerFactory;
  * <p>One message per (sender, client message id), and per message id for system messages (which
  * have no client id): a client's retry is re-published under its first message id, two racing
  * first attempts of one client id under two (see {@code ClientMessageClaims}); the store
- * remembers the keys it sequenced in the last {@code recentWindow}, so every copy after the first
- * is dropped. It also remembers the latest issue time of anything it has forgotten: a client
- * message issued (by its id's timestamp or its {@code sentAt}) no later than that, plus half the
- * window for clocks that disagree, may be a retry of a forgotten one and is checked against the
- * stored positions, once storage has caught up with the conversation (a forgotten message may be
- * unstored yet); so is every system message the store does not remember (api-service redoes a
- * change under its first id, maybe much later). A first attempt that merely waited in a backlog is
- * newer than anything forgotten, so a backlog costs no storage reads and no waits.
+ * remembers the keys it sequenced, so every copy after the first is dropped. It forgets a key once
+ * it was sequenced over {@code recentWindow} ago <em>and</em> storage holds its message, so a
+ * forgotten message is always a stored one, and it keeps the latest issue time of anything it
+ * forgot. A client message issued (by its id's timestamp or its {@code sentAt}) no later than
+ * that, plus half the window for clocks that disagree, may be a retry of a forgotten one and is
+ * looked up in the stored positions, one read that is never waited on; so is every system message
+ * the store does not remember (api-service redoes a change under its first id, maybe much later).
+ * A first attempt that merely waited in a backlog is newer than anything forgotten: no read.
  *
  * <p>A record that can never be sequenced ({@link SequencerInput}) goes whole to the dead-letter
  * topic, in the same transaction, before any seq is given to it: no hole, no stop.
@@ -50,19 +55,17 @@ import org.slf4j.LoggerFactory;
 final class SequencingProcessor implements Processor<String, byte[], String, byte[]> {
 
     static final String LAST_SEQ_STORE = "sequencer-last-seq";
-    /** Dedup key to {@link Remembered} (sequenced at, issued at). */
+    /** Dedup key to {@link Remembered}: when, which message, issued when. */
     static final String RECENT_MESSAGES_STORE = "sequencer-recent-messages";
+    /**
+     * Conversations whose stored positions one round of forgetting asks for (all at once, inside
+     * the task's transaction): the rest keep their entries for the next round.
+     */
+    static final int MAX_LOOKUPS_PER_ROUND = 5_000;
     /** The entry of {@link #RECENT_MESSAGES_STORE} that holds the latest issue time of anything forgotten. */
     static final String FORGOTTEN_KEY = "~forgotten";
     static final String TO_SEQUENCED = "to-sequenced";
     static final String TO_DEAD_LETTERS = "to-dead-letters";
-
-    /**
-     * How long an old retry may hold the stream thread waiting for storage (well inside the
-     * transaction timeout, 10 s); then its record is failed and taken up again later.
-     */
-    static final Duration STORAGE_CATCH_UP_WAIT = Duration.ofSeconds(2);
-    private static final Duration STORAGE_POLL = Duration.ofMillis(20);
 
     private static final Logger log = LoggerFactory.getLogger(SequencingProcessor.class);
 
@@ -109,7 +112,8 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         Long last = lastSeq.get(message.conversationId());
         long seq = (last != null ? last : history.newestSeq(message.conversationId())) + 1;
         lastSeq.put(message.conversationId(), seq);
-        recentMessages.put(dedupKey(message), new Remembered(clock.millis(), issuedAt(message)).bytes());
+        recentMessages.put(dedupKey(message), new Remembered(clock.millis(), issuedAt(message),
+                message.conversationId(), seq, message.messageId()).bytes());
         StoredMessage sequenced = new StoredMessage(message.messageId(), message.conversationId(), seq,
                 message.senderId(), message.clientMessageId(), message.text(), message.sentAt(), message.kind(),
                 message.system());
@@ -124,10 +128,10 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
         if (message.clientMessageId() == null) {
             return history.isStored(message.messageId());
         }
-        // Issued early enough that the store may have forgotten it: ask what is stored. Half the
-        // window of slack, so that clock differences between nodes cannot hide a retry.
+        // Issued early enough that the store may have forgotten it: what it forgot is stored, so
+        // one read answers. Half a window of slack, so that clock differences cannot hide a retry.
         boolean mayBeForgotten = issuedAt(message) < forgottenIssuedUpTo() + recentWindow.toMillis() / 2;
-        return mayBeForgotten && isStoredOnceStorageCaughtUp(message);
+        return mayBeForgotten && history.isStored(message.messageId());
     }
 
     /** When the message was first issued: a retry carries its first attempt's id and time. */
@@ -146,47 +150,8 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
             return Remembered.of(forgotten).issuedAt();
         }
         long upTo = clock.millis() - recentWindow.toMillis();
-        recentMessages.put(FORGOTTEN_KEY, new Remembered(upTo, upTo).bytes());
+        recentMessages.put(FORGOTTEN_KEY, Remembered.forgottenUpTo(upTo).bytes());
         return upTo;
-    }
-
-    /**
-     * Whether an old client message is stored, asked so that the answer can be trusted: storage
-     * runs behind the sequencer (a commit interval normally, much longer while Cassandra is down
-     * or a node's partitions move), so a message this task sequenced and then forgot can be
-     * unstored yet. "Not stored" counts only once storage has written every seq this task gave the
-     * conversation; until then this waits, and past {@link #STORAGE_CATCH_UP_WAIT} it fails the
-     * record, which is taken up again from the last commit (never skipped, never guessed). What
-     * remains: storage writes a poll's positions just after its rows, so a retry judged in that
-     * instant, for a message forgotten (two minutes old) in that very poll, could still pass.
-     */
-    private boolean isStoredOnceStorageCaughtUp(MessageSubmitted message) {
-        if (history.isStored(message.messageId())) {
-            return true;
-        }
-        Long last = lastSeq.get(message.conversationId());
-        if (last == null) {
-            return false; // the state holds no seq of the conversation: nothing of it can be unstored
-        }
-        long deadline = System.nanoTime() + STORAGE_CATCH_UP_WAIT.toNanos();
-        while (history.newestSeq(message.conversationId()) < last) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("storage has not yet written conversation " + message.conversationId()
-                        + " up to seq " + last + ": cannot tell whether old message " + message.messageId()
-                        + " is a retry; trying again");
-            }
-            pause(STORAGE_POLL);
-        }
-        return history.isStored(message.messageId());
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for storage", e);
-        }
     }
 
     /** What makes two records one message: the sender's client message id, or the message id if none. */
@@ -196,40 +161,98 @@ final class SequencingProcessor implements Processor<String, byte[], String, byt
                 : "m:" + message.messageId();
     }
 
-    /** Forgets what was sequenced before the cutoff, raising the forgotten issue time to cover it. */
+    /**
+     * Forgets what was sequenced before the cutoff and is stored: per conversation, the newest of
+     * those entries is looked up in the stored positions (storage writes a conversation's messages
+     * in seq order, positions last), so one read per conversation vouches for all of them. What
+     * storage does not hold yet is kept for a later round; that is what lets a retry of a
+     * forgotten message be answered by one read, never by waiting for storage.
+     */
     private void forgetOlderThan(long cutoff) {
-        List<String> expired = new ArrayList<>();
-        long forgottenUpTo = forgottenIssuedUpTo();
-        long raised = forgottenUpTo;
+        Map<Long, List<Map.Entry<String, Remembered>>> byConversation = new HashMap<>();
         try (KeyValueIterator<String, byte[]> all = recentMessages.all()) {
             while (all.hasNext()) {
                 KeyValue<String, byte[]> entry = all.next();
                 Remembered remembered = Remembered.of(entry.value);
                 if (!entry.key.equals(FORGOTTEN_KEY) && remembered.sequencedAt() < cutoff) {
-                    expired.add(entry.key);
-                    raised = Math.max(raised, remembered.issuedAt());
+                    byConversation.computeIfAbsent(remembered.conversationId(), c -> new ArrayList<>())
+                            .add(Map.entry(entry.key, remembered));
                 }
+            }
+        }
+        Map<Long, Long> newestMessageOf = new HashMap<>();
+        for (var conversation : byConversation.entrySet()) {
+            if (conversation.getKey() != Remembered.UNKNOWN && newestMessageOf.size() < MAX_LOOKUPS_PER_ROUND) {
+                newestMessageOf.put(conversation.getKey(), conversation.getValue().stream().map(Map.Entry::getValue)
+                        .max(Comparator.comparingLong(Remembered::seq)).orElseThrow().messageId());
+            }
+        }
+        Set<Long> stored = storedNow(newestMessageOf.values());
+
+        long forgottenUpTo = forgottenIssuedUpTo();
+        long raised = forgottenUpTo;
+        List<String> expired = new ArrayList<>();
+        for (var conversation : byConversation.entrySet()) {
+            boolean vouched = conversation.getKey() == Remembered.UNKNOWN
+                    || stored.contains(newestMessageOf.get(conversation.getKey()));
+            if (!vouched) {
+                continue; // not stored yet, or not asked this round: kept for a later one
+            }
+            for (Map.Entry<String, Remembered> entry : conversation.getValue()) {
+                expired.add(entry.getKey());
+                raised = Math.max(raised, entry.getValue().issuedAt());
             }
         }
         if (raised > forgottenUpTo) {
             // Before the deletes, in the same transaction: the store never forgets more than it admits.
-            recentMessages.put(FORGOTTEN_KEY, new Remembered(cutoff, raised).bytes());
+            recentMessages.put(FORGOTTEN_KEY, Remembered.forgottenUpTo(raised).bytes());
         }
         expired.forEach(recentMessages::delete);
     }
 
-    /** A value of {@link #RECENT_MESSAGES_STORE}: when the key was sequenced, and when its message was issued. */
-    record Remembered(long sequencedAt, long issuedAt) {
+    /** Position reads that may fail (Cassandra down): then the entries are simply kept longer. */
+    private Set<Long> storedNow(Collection<Long> messageIds) {
+        if (messageIds.isEmpty()) {
+            return Set.of();
+        }
+        try {
+            return history.storedAmong(messageIds);
+        } catch (RuntimeException e) {
+            log.debug("could not read the positions of {} messages; remembering them longer: {}", messageIds.size(),
+                    e.toString());
+            return Set.of();
+        }
+    }
 
-        byte[] bytes() {
-            return ByteBuffer.allocate(2 * Long.BYTES).putLong(sequencedAt).putLong(issuedAt).array();
+    /**
+     * A value of {@link #RECENT_MESSAGES_STORE}: when the key was sequenced, when its message was
+     * issued, and which message it is (conversation, seq, message id).
+     */
+    record Remembered(long sequencedAt, long issuedAt, long conversationId, long seq, long messageId) {
+
+        /** The conversation of an entry written before entries named their message. */
+        static final long UNKNOWN = -1;
+
+        static Remembered forgottenUpTo(long issuedAt) {
+            return new Remembered(issuedAt, issuedAt, UNKNOWN, 0, 0);
         }
 
-        /** Also reads the values of earlier versions, a bare sequenced-at: taken as the issue time too (not earlier). */
+        byte[] bytes() {
+            return ByteBuffer.allocate(5 * Long.BYTES).putLong(sequencedAt).putLong(issuedAt)
+                    .putLong(conversationId).putLong(seq).putLong(messageId).array();
+        }
+
+        /**
+         * Also reads the values of earlier versions, a bare sequenced-at: taken as the issue time
+         * too (not earlier), of an unknown message (forgotten on time, as those versions did).
+         */
         static Remembered of(byte[] bytes) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             long sequencedAt = buffer.getLong();
-            return new Remembered(sequencedAt, buffer.hasRemaining() ? buffer.getLong() : sequencedAt);
+            if (!buffer.hasRemaining()) {
+                return new Remembered(sequencedAt, sequencedAt, UNKNOWN, 0, 0);
+            }
+            return new Remembered(sequencedAt, buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
         }
     }
 }

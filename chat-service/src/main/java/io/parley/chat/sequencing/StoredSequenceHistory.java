@@ -3,6 +3,12 @@ package io.parley.chat.sequencing;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,5 +38,22 @@ class StoredSequenceHistory implements SequenceHistory {
     @Override
     public boolean isStored(long messageId) {
         return session.execute(selectPosition.bind(messageId)).one() != null;
+    }
+
+    /** All reads in flight at once (the driver queues what its connections cannot take). */
+    @Override
+    public Set<Long> storedAmong(Collection<Long> messageIds) {
+        Map<Long, CompletableFuture<Boolean>> reads = new HashMap<>();
+        for (long messageId : messageIds) {
+            reads.put(messageId, session.executeAsync(selectPosition.bind(messageId))
+                    .thenApply(rows -> rows.one() != null).toCompletableFuture());
+        }
+        Set<Long> stored = new HashSet<>();
+        reads.forEach((messageId, read) -> {
+            if (read.join()) {
+                stored.add(messageId);
+            }
+        });
+        return stored;
     }
 }
