@@ -221,7 +221,11 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   private ownRetrySyncs = 0;
   private presenceWanted = false;
   private presenceSubscribeId: string | undefined;
-  private readonly presenceQueries = new Map<string, (users: Presence[]) => void>();
+  /** Open presence queries by frame id: each settles on its answer, its error, or the connection's end. */
+  private readonly presenceQueries = new Map<
+    string,
+    { resolve: (users: Presence[]) => void; reject: (error: ParleyError) => void }
+  >();
   private readonly deliveredSent = new Map<string, number>();
   private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -630,6 +634,11 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     }
     this.socket = undefined;
     this.welcome = undefined;
+    // An answer can only come on the connection that was asked.
+    for (const query of this.presenceQueries.values()) {
+      query.reject(new ParleyError('offline', 'The connection ended before the answer.'));
+    }
+    this.presenceQueries.clear();
     this.syncInFlight = false;
     this.syncWanted = false;
     if (this.heartbeat) clearInterval(this.heartbeat);
@@ -1060,6 +1069,13 @@ export class ParleyClient extends Emitter<ParleyEvents> {
       else this.emit('error', error);
       return;
     }
+    const query = error.ref ? this.presenceQueries.get(error.ref) : undefined;
+    if (query) {
+      // Refused (too many presence requests, or a bad id): the caller decides whether to ask again.
+      this.presenceQueries.delete(error.ref!);
+      query.reject(new ParleyError(error.code, describeError(error.code, error.message)));
+      return;
+    }
     if (error.ref && this.receiptRefs.has(error.ref)) {
       const receipt = this.receiptRefs.get(error.ref)!;
       this.receiptRefs.delete(error.ref);
@@ -1282,7 +1298,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
   queryPresence(userIds: string[]): Promise<Presence[]> {
     const id = `q-${newKey()}`;
     return new Promise((resolve, reject) => {
-      this.presenceQueries.set(id, resolve);
+      this.presenceQueries.set(id, { resolve, reject });
       if (!this.write({ type: 'presence_query', id, userIds })) {
         this.presenceQueries.delete(id);
         reject(new ParleyError('offline', 'Not connected.'));
@@ -1301,7 +1317,7 @@ export class ParleyClient extends Emitter<ParleyEvents> {
 
   private onPresence(users: Presence[], ref?: string): void {
     if (ref && this.presenceQueries.has(ref)) {
-      this.presenceQueries.get(ref)!(users);
+      this.presenceQueries.get(ref)!.resolve(users);
       this.presenceQueries.delete(ref);
     }
     if (ref && ref === this.presenceSubscribeId) {

@@ -265,6 +265,28 @@ describe('ParleyClient against a fake server', () => {
     assert.equal(f.last().ofType('send')[0].id, 'keep-me');
   });
 
+  test('a presence query settles on its answer, on its error, and when the connection ends', async () => {
+    const f = setup();
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    const s = f.last();
+    s.welcome();
+    await c;
+
+    const answered = f.client.queryPresence(['5']);
+    const asked = s.ofType('presence_query');
+    s.frame({ type: 'presence', ref: asked[0].id, users: [{ userId: '5', state: 'online' }] });
+    assert.deepEqual((await answered).map((u) => u.userId), ['5']);
+
+    const refused = f.client.queryPresence(['6']);
+    s.frame({ type: 'error', code: 'too_many_requests', message: 'slow down', ref: s.ofType('presence_query')[1].id, retryAfterMs: 900 });
+    await assert.rejects(refused, (e: { code: string }) => e.code === 'too_many_requests');
+
+    const cutOff = f.client.queryPresence(['7']);
+    f.client.dropConnection();
+    await assert.rejects(cutOff, (e: { code: string }) => e.code === 'offline');
+  });
+
   test('blank and too long texts are refused before anything is sent', async () => {
     const f = setup();
     const c = f.client.connect();
