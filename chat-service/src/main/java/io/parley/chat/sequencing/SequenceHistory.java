@@ -1,7 +1,6 @@
 package io.parley.chat.sequencing;
 
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -20,14 +19,6 @@ interface SequenceHistory {
     /** Whether the message is stored already. */
     boolean isStored(long messageId);
 
-    /** Which of these messages are stored already (one question each, asked together). */
-    default Set<Long> storedAmong(Collection<Long> messageIds) {
-        Set<Long> stored = new HashSet<>();
-        for (long messageId : messageIds) {
-            if (isStored(messageId)) {
-                stored.add(messageId);
-            }
-        }
-        return stored;
-    }
+    /** Which of these messages are stored already (asked together, not one after another). */
+    Set<Long> storedAmong(Collection<Long> messageIds);
 }

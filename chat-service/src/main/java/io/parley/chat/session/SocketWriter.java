@@ -108,9 +108,4 @@ final class SocketWriter {
         }
         return bytes;
     }
-
-    @Override
-    public String toString() {
-        return "SocketWriter[" + socketId + "]";
-    }
 }
