@@ -26,6 +26,19 @@ public record LocalPorts(int kafka, int kafkaController, int cassandra, int cass
         return new LocalPorts(19092, 19093, 19042, 17000, 8761, 8080, 8091, List.of(8181, 8182), 8093);
     }
 
+    /**
+     * The standard ports with {@code count} chat nodes on 8181, 8182, 8183, ... (the scale-out
+     * benchmark runs three).
+     */
+    public LocalPorts withChatNodeCount(int count) {
+        if (count < 1 || count > 9) {
+            throw new IllegalArgumentException("chat nodes: 1 to 9, not " + count);
+        }
+        int first = chatNodes.get(0);
+        List<Integer> ports = java.util.stream.IntStream.range(0, count).mapToObj(i -> first + i).toList();
+        return new LocalPorts(kafka, kafkaController, cassandra, cassandraStorage, discovery, gateway, api, ports, push);
+    }
+
     public static LocalPorts free() {
         int[] p = Ports.free(10);
         return new LocalPorts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], List.of(p[7], p[8]), p[9]);

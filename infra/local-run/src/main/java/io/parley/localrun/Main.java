@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
  * is, and runs until Ctrl-C (SIGINT) or SIGTERM, which stop every child process by PID.
  *
  * <p>Options: {@code --data-dir=<dir>} (default {@code <repo>/.parley}), {@code --infra-only}
- * (Kafka, Cassandra and the schema, no services).
+ * (Kafka, Cassandra and the schema, no services), {@code --chat-nodes=<n>} (default 2; ports 8181 up).
  */
 public final class Main {
 
@@ -30,10 +30,18 @@ public final class Main {
         for (String arg : args) {
             if (arg.startsWith("--data-dir=")) {
                 options = options.withDataDir(Path.of(arg.substring("--data-dir=".length())));
+            } else if (arg.startsWith("--chat-nodes=")) {
+                try {
+                    int count = Integer.parseInt(arg.substring("--chat-nodes=".length()));
+                    options = options.withPorts(options.ports().withChatNodeCount(count));
+                } catch (IllegalArgumentException e) {
+                    System.err.println("--chat-nodes takes a number from 1 to 9, not " + arg.substring("--chat-nodes=".length()));
+                    System.exit(2);
+                }
             } else if (arg.equals("--infra-only")) {
                 options = options.withServices(false);
             } else {
-                System.err.println("Unknown option " + arg + "\nOptions: --data-dir=<dir> --infra-only");
+                System.err.println("Unknown option " + arg + "\nOptions: --data-dir=<dir> --infra-only --chat-nodes=<n>");
                 System.exit(2);
             }
         }
