@@ -1004,6 +1004,12 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     const frame: Record<string, unknown> = { type: 'send', id: pending.clientMessageId, text: pending.text };
     if (pending.conversationId) frame.conversationId = pending.conversationId;
     else frame.to = pending.to;
+    // The server looks up an id it may have accepted before only when told (docs/protocol.md, `send`).
+    if (pending.transmitted) frame.resend = true;
+    else {
+      pending.transmitted = true;
+      void this.store.putPending(pending); // an app restart resends it marked
+    }
     this.write(frame); // not connected: the next welcome resends it
   }
 

@@ -14,6 +14,8 @@ export interface PendingMessage {
   messageId?: string;
   sentAt?: number;
   error?: { code: string; message: string };
+  /** Put on the wire at least once: every later `send` of it carries `resend: true`. */
+  transmitted?: boolean;
 }
 
 /**

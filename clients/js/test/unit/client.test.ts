@@ -74,6 +74,7 @@ describe('ParleyClient against a fake server', () => {
     f.last().welcome();
     await until('the resend', () => f.last().ofType('send').length === 1);
     assert.equal(f.last().ofType('send')[0].id, pending.clientMessageId);
+    assert.equal(f.last().ofType('send')[0].resend, true, 'a resend says so: the server then looks the id up');
 
     f.last().frame({ type: 'ack', id: pending.clientMessageId, messageId: '55', conversationId: '7', sentAt: 1 });
     assert.equal(f.client.pendingMessages()[0].state, 'sent');
@@ -96,6 +97,7 @@ describe('ParleyClient against a fake server', () => {
     s.frame({ type: 'error', code: 'too_many_requests', message: 'slow down', ref: a.clientMessageId });
     await until('the retry of a', () => s.ofType('send').length === 2, 3000);
     assert.deepEqual(s.ofType('send').map((x) => x.id), [a.clientMessageId, a.clientMessageId]);
+    assert.deepEqual(s.ofType('send').map((x) => x.resend), [undefined, true]);
     s.frame({ type: 'ack', id: a.clientMessageId, messageId: '1', conversationId: '7', sentAt: 1 });
     assert.deepEqual(s.ofType('send').map((x) => x.text), ['a', 'a', 'b']);
     s.frame({ type: 'error', code: 'text_too_long', message: 'too long', ref: b.clientMessageId, field: 'text' });

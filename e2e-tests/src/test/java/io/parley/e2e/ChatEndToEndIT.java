@@ -177,7 +177,7 @@ class ChatEndToEndIT {
 
         alicePhone.send(new ClientFrame.Send("c-retry", conversationId, null, "only once"));
         Ack first = alicePhone.await(Ack.class);
-        alicePhone.send(new ClientFrame.Send("c-retry", conversationId, null, "only once"));
+        alicePhone.send(new ClientFrame.Send("c-retry", conversationId, null, "only once", true));
         Ack second = alicePhone.await(Ack.class);
         assertThat(second).isEqualTo(first);
 

@@ -21,7 +21,7 @@ final class SendValidation {
     }
 
     /** Exactly one of {@code conversationId} and {@code to} is non-null. */
-    record Valid(String clientId, Long conversationId, Long to, String text) implements Result {
+    record Valid(String clientId, Long conversationId, Long to, String text, boolean resend) implements Result {
     }
 
     record Invalid(ServerFrame.Error error) implements Result {
@@ -76,7 +76,7 @@ final class SendValidation {
         if (text.codePointCount(0, text.length()) > maxTextLength) {
             return invalid(SendErrors.TEXT_TOO_LONG, "text is longer than " + maxTextLength + " characters", id, "text");
         }
-        return new Valid(id, conversationId, to, text);
+        return new Valid(id, conversationId, to, text, frame.isResend());
     }
 
     /** A positive 64-bit id from its decimal string, or null when it is not one. */

@@ -202,6 +202,11 @@ final class Device implements AutoCloseable {
      * for an error frame. It never completes if the connection is lost first: a sender resends.
      */
     CompletableFuture<JsonNode> send(String clientId, String text) {
+        return send(clientId, text, false);
+    }
+
+    /** As {@link #send(String, String)}; {@code resend} marks an id sent before, as docs/protocol.md asks. */
+    CompletableFuture<JsonNode> send(String clientId, String text, boolean resend) {
         CompletableFuture<JsonNode> ack = new CompletableFuture<>();
         pendingAcks.put(clientId, ack);
         Map<String, Object> frame = new LinkedHashMap<>();
@@ -209,6 +214,9 @@ final class Device implements AutoCloseable {
         frame.put("id", clientId);
         frame.put("conversationId", Long.toString(replica.conversationId()));
         frame.put("text", text);
+        if (resend) {
+            frame.put("resend", true);
+        }
         WebSocket current;
         synchronized (this) {
             current = socket;

@@ -73,7 +73,7 @@ final class PendingSender {
             pending.put(clientId, text);
             created.add(clientId);
         }
-        transmit(clientId, text);
+        transmit(clientId, text, false);
     }
 
     /** After a reconnect: every pending message again, with its original id. */
@@ -85,12 +85,12 @@ final class PendingSender {
         long now = System.currentTimeMillis();
         again.forEach((clientId, text) -> {
             firstRetryAt.putIfAbsent(clientId, now);
-            transmit(clientId, text);
+            transmit(clientId, text, true);
         });
     }
 
-    private void transmit(String clientId, String text) {
-        device.send(clientId, text).whenComplete((frame, error) -> {
+    private void transmit(String clientId, String text, boolean resend) {
+        device.send(clientId, text, resend).whenComplete((frame, error) -> {
             if (frame != null) {
                 acked(clientId, frame);
             } else if (error instanceof Device.Refused refused && RETRYABLE.contains(refused.code())) {
@@ -98,7 +98,7 @@ final class PendingSender {
                 LATER.schedule(() -> {
                     if (isPending(clientId) && device.connected()) {
                         firstRetryAt.putIfAbsent(clientId, System.currentTimeMillis());
-                        transmit(clientId, text);
+                        transmit(clientId, text, true);
                     }
                 }, RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
             } else if (error instanceof Device.Refused refused) {

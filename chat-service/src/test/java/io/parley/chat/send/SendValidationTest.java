@@ -13,13 +13,21 @@ class SendValidationTest {
     @Test
     void acceptsAConversationSend() {
         var result = SendValidation.validate(new ClientFrame.Send("c1", "42", null, "hello"), MAX);
-        assertThat(result).isEqualTo(new SendValidation.Valid("c1", 42L, null, "hello"));
+        assertThat(result).isEqualTo(new SendValidation.Valid("c1", 42L, null, "hello", false));
     }
 
     @Test
     void acceptsADirectSend() {
         var result = SendValidation.validate(new ClientFrame.Send("c1", null, "7", "hi"), MAX);
-        assertThat(result).isEqualTo(new SendValidation.Valid("c1", null, 7L, "hi"));
+        assertThat(result).isEqualTo(new SendValidation.Valid("c1", null, 7L, "hi", false));
+    }
+
+    @Test
+    void aResendIsMarkedAsOne() {
+        var result = SendValidation.validate(new ClientFrame.Send("c1", "42", null, "hello", true), MAX);
+        assertThat(result).isEqualTo(new SendValidation.Valid("c1", 42L, null, "hello", true));
+        var explicitFirst = SendValidation.validate(new ClientFrame.Send("c1", "42", null, "hello", false), MAX);
+        assertThat(explicitFirst).isEqualTo(new SendValidation.Valid("c1", 42L, null, "hello", false));
     }
 
     @Test

@@ -91,6 +91,11 @@ class ChatNodeIT {
         return Map.of("type", "send", "id", id, "to", to, "text", text);
     }
 
+    /** The same send again, marked as a resend as docs/protocol.md asks. */
+    private static Map<String, Object> resend(String id, String to, String text) {
+        return Map.of("type", "send", "id", id, "to", to, "text", text, "resend", true);
+    }
+
     @Test
     void upgradeWithoutAValidTokenIsRefusedWith401() {
         for (String token : new String[] {null, "not-a-jwt", TestJwt.untrustedToken(5)}) {
@@ -219,7 +224,7 @@ class ChatNodeIT {
             assertThat(echo.path("clientMessageId").asString()).isEqualTo("m-1");
             assertThat(echo.path("seq").asLong()).isEqualTo(1);
 
-            client.send(send("m-1", Long.toString(bob), "hello bob"));
+            client.send(resend("m-1", Long.toString(bob), "hello bob"));
             JsonNode retryAck = client.next("ack");
             assertThat(retryAck).isEqualTo(ack);
 
@@ -250,6 +255,41 @@ class ChatNodeIT {
             cassandra.execute("SELECT message_id FROM messages WHERE conversation_id = ? AND bucket = 0", conversationId)
                     .forEach(row -> sequence.add(row.getLong("message_id")));
             assertThat(sequence).containsExactly(secondId, messageId); // seq 2, seq 1 (DESC)
+        }
+    }
+
+    @Test
+    void aResendNotMarkedAsOneIsStillStoredOnceAndTheFirstClaimStays() throws Exception {
+        long alice = newUser();
+        long bob = newUser();
+        try (WsTestClient client = WsTestClient.connect(ws(), TestJwt.token(alice))) {
+            client.send(send("u-1", Long.toString(bob), "once"));
+            JsonNode ack = client.nextIgnoring("ack", java.util.Set.of("message"));
+            long messageId = Long.parseLong(ack.path("messageId").asString());
+            long conversationId = Long.parseLong(ack.path("conversationId").asString());
+
+            // Unmarked: the node takes it for a first attempt (no read), under a new message id.
+            client.send(send("u-1", Long.toString(bob), "once"));
+            JsonNode unmarked = client.nextIgnoring("ack", java.util.Set.of("message"));
+            assertThat(unmarked.path("messageId").asString()).isNotEqualTo(ack.path("messageId").asString());
+
+            // The claim issued first stays (its write timestamp wins), so a marked resend gets the first ack.
+            client.send(resend("u-1", Long.toString(bob), "once"));
+            assertThat(client.nextIgnoring("ack", java.util.Set.of("message"))).isEqualTo(ack);
+            assertThat(cassandra.execute("SELECT message_id FROM client_messages WHERE sender_id = ? AND client_message_id = ?",
+                    alice, "u-1").one().getLong("message_id")).isEqualTo(messageId);
+
+            // The sequencer keeps one message per (sender, client id): a later message lands at seq 2.
+            client.send(Map.of("type", "send", "id", "u-2", "conversationId", Long.toString(conversationId),
+                    "text", "second"));
+            long secondId = Long.parseLong(client.nextIgnoring("ack", java.util.Set.of("message"))
+                    .path("messageId").asString());
+            await().atMost(Duration.ofSeconds(60)).until(() -> cassandra.execute(
+                    "SELECT seq FROM message_positions WHERE message_id = ?", secondId).one() != null);
+            List<Long> sequence = new ArrayList<>();
+            cassandra.execute("SELECT message_id FROM messages WHERE conversation_id = ? AND bucket = 0", conversationId)
+                    .forEach(row -> sequence.add(row.getLong("message_id")));
+            assertThat(sequence).containsExactly(secondId, messageId);
         }
     }
 
@@ -510,8 +550,8 @@ class ChatNodeIT {
                     // window (maybe still in flight). Same id and text, as a client resends them.
                     int earlier = from - window / 2;
                     int current = from + 1;
-                    aliceWs.send(send("order-" + earlier, Long.toString(bob), "m-" + earlier));
-                    aliceWs.send(send("order-" + current, Long.toString(bob), "m-" + current));
+                    aliceWs.send(resend("order-" + earlier, Long.toString(bob), "m-" + earlier));
+                    aliceWs.send(resend("order-" + current, Long.toString(bob), "m-" + current));
                     sent.add("order-" + earlier);
                     sent.add("order-" + current);
                 }

@@ -18,6 +18,8 @@ class FrameCodecTest {
         assertThat(codec.read("{\"type\":\"ping\"}")).isInstanceOf(ClientFrame.Ping.class);
         assertThat(codec.read("{\"type\":\"send\",\"id\":\"a\",\"to\":\"5\",\"text\":\"hi\"}"))
                 .isEqualTo(new ClientFrame.Send("a", null, "5", "hi"));
+        assertThat(codec.read("{\"type\":\"send\",\"id\":\"a\",\"to\":\"5\",\"text\":\"hi\",\"resend\":true}"))
+                .isEqualTo(new ClientFrame.Send("a", null, "5", "hi", true));
         assertThat(codec.read("{\"type\":\"sync\",\"cursors\":{\"1\":\"4\"},\"limit\":10}"))
                 .isEqualTo(new ClientFrame.Sync(Map.of("1", "4"), 10));
     }
@@ -60,6 +62,8 @@ class FrameCodecTest {
         assertBad("{\"type\":\"send\",\"id\":\"c1\",\"to\":7252611122334455667,\"text\":\"hi\"}", "invalid_field", "to", "c1");
         assertBad("{\"type\":\"send\",\"id\":\"c1\",\"conversationId\":5.0,\"text\":\"hi\"}", "invalid_field", "conversationId", "c1");
         assertBad("{\"type\":\"send\",\"id\":\"c1\",\"to\":\"5\",\"text\":true}", "invalid_field", "text", "c1");
+        assertBad("{\"type\":\"send\",\"id\":\"c1\",\"to\":\"5\",\"text\":\"hi\",\"resend\":1}", "invalid_field", "resend", "c1");
+        assertBad("{\"type\":\"send\",\"id\":\"c1\",\"to\":\"5\",\"text\":\"hi\",\"resend\":\"true\"}", "invalid_field", "resend", "c1");
         assertBad("{\"type\":\"receipt\",\"id\":\"r1\",\"conversationId\":\"5\",\"status\":\"read\",\"seq\":\"42\"}",
                 "invalid_field", "seq", "r1");
         assertBad("{\"type\":\"receipt\",\"conversationId\":\"5\",\"status\":\"read\",\"seq\":4.5}", "invalid_field", "seq", null);

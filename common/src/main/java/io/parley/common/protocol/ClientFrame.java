@@ -25,9 +25,20 @@ public sealed interface ClientFrame {
     /**
      * Send a text message. {@code id} is the client's message id (unique per sender; a retry
      * reuses it). Exactly one of {@code conversationId} and {@code to} (a user id, for a 1:1
-     * conversation that may not exist yet) is given.
+     * conversation that may not exist yet) is given. {@code resend} is true when the client sends
+     * an id it has sent before (after a lost connection or a retryable error): only then does the
+     * server look up what the id was first accepted as, so a first attempt costs no read.
      */
-    record Send(String id, String conversationId, String to, String text) implements ClientFrame {
+    record Send(String id, String conversationId, String to, String text, Boolean resend) implements ClientFrame {
+
+        /** A first attempt. */
+        public Send(String id, String conversationId, String to, String text) {
+            this(id, conversationId, to, text, null);
+        }
+
+        public boolean isResend() {
+            return Boolean.TRUE.equals(resend);
+        }
     }
 
     /**
