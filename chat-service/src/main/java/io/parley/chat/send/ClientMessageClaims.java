@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,11 +15,12 @@ import org.springframework.stereotype.Component;
  * record back, so it is acked with the same message id and time.
  *
  * <p>Only a frame the client marks as a resend ({@code "resend": true}, docs/protocol.md) is looked
- * up. A first attempt, which is nearly every send, takes a new message id at once and writes its
- * record while the message goes to Kafka; its ack waits for both. So a first attempt costs one
- * write and no read, and no Cassandra round trip comes before its publish. The sequencer keeps one
- * message per (sender, client message id) whatever the accept decided (docs/design.md step 4), so a
- * resend the client failed to mark is still stored once; only its ack can name another message id.
+ * up. A first attempt, which is nearly every send, takes a new message id and writes its record:
+ * one write, no read. The write comes before the publish, never beside it: a node that died after
+ * publishing but before its claim was written would leave a message whose resend finds no claim
+ * and is acked under another message id (ChatNodeCrashIT caught exactly that). The sequencer keeps
+ * one message per (sender, client message id) whatever the accept decided (docs/design.md step 4),
+ * so a resend the client failed to mark is still stored once; only its ack can name another id.
  *
  * <p>No Paxos round: attempts of one pair on this node that overlap share the first one's claim;
  * attempts on two nodes are settled by the write timestamp below, which makes the earliest-issued
@@ -30,8 +29,6 @@ import org.springframework.stereotype.Component;
 @Component
 class ClientMessageClaims {
 
-    private static final Logger log = LoggerFactory.getLogger(ClientMessageClaims.class);
-
     /**
      * Claims are written with timestamp {@code ORIGIN - sentAt in µs}: Cassandra keeps the cell with
      * the highest timestamp, so of two claims of one id the one issued first stays, as it would under
@@ -39,16 +36,8 @@ class ClientMessageClaims {
      */
     private static final long TIMESTAMP_ORIGIN_MICROS = Long.MAX_VALUE / 2;
 
-    /**
-     * What a client message id stands for; the same for the first accept and every resend.
-     * {@code recorded} completes once the claim is in Cassandra (at once for a claim that was read);
-     * an ack waits for it, so a resend after the ack always finds the claim.
-     */
-    record Claim(long messageId, long conversationId, long sentAt, boolean retry, CompletableFuture<Void> recorded) {
-
-        Claim asRetry() {
-            return new Claim(messageId, conversationId, sentAt, true, recorded);
-        }
+    /** What a client message id stands for; the same for the first accept and every resend. */
+    record Claim(long messageId, long conversationId, long sentAt, boolean retry) {
     }
 
     private record Key(long senderId, String clientMessageId) {
@@ -69,9 +58,10 @@ class ClientMessageClaims {
     }
 
     /**
-     * Claims (sender, client message id). A first attempt ({@code resend} false) completes at once
-     * with {@code newMessageId} and {@code now}, its write in {@link Claim#recorded()}; a resend reads
-     * the record first and completes exceptionally when Cassandra fails (nothing was published).
+     * Claims (sender, client message id) asynchronously: a first attempt ({@code resend} false)
+     * writes {@code newMessageId} and {@code now}; a resend reads the record first and writes only
+     * when there is none. Completes once the claim is in Cassandra, exceptionally when Cassandra
+     * fails (nothing was published).
      */
     CompletableFuture<Claim> claim(long senderId, String clientMessageId, long newMessageId, long conversationId,
                                    long now, boolean resend) {
@@ -80,21 +70,18 @@ class ClientMessageClaims {
         CompletableFuture<Claim> earlier = inFlight.putIfAbsent(key, mine);
         if (earlier != null) {
             // The earlier attempt's claim is this one's; if its read failed, this attempt claims anew.
-            return earlier.thenApply(Claim::asRetry)
+            return earlier.thenApply(first -> new Claim(first.messageId(), first.conversationId(), first.sentAt(), true))
                     .exceptionallyCompose(failed -> claim(senderId, clientMessageId, newMessageId, conversationId,
                             now, resend));
         }
         CompletableFuture<Claim> claimed = resend
                 ? readOrWrite(senderId, clientMessageId, newMessageId, conversationId, now)
-                : CompletableFuture.completedFuture(new Claim(newMessageId, conversationId, now, false,
-                        write(senderId, clientMessageId, newMessageId, conversationId, now)));
+                : write(senderId, clientMessageId, newMessageId, conversationId, now);
         claimed.whenComplete((claim, failure) -> {
+            inFlight.remove(key, mine);
             if (failure != null) {
-                inFlight.remove(key, mine);
                 mine.completeExceptionally(failure);
             } else {
-                // Shared until it is in Cassandra: a resend overlapping the write finds it here.
-                claim.recorded().whenComplete((written, writeFailure) -> inFlight.remove(key, mine));
                 mine.complete(claim);
             }
         });
@@ -108,27 +95,17 @@ class ClientMessageClaims {
                     Row row = found.one();
                     if (row != null) {
                         return CompletableFuture.completedFuture(new Claim(row.getLong("message_id"),
-                                row.getLong("conversation_id"), row.getInstant("sent_at").toEpochMilli(), true,
-                                CompletableFuture.completedFuture(null)));
+                                row.getLong("conversation_id"), row.getInstant("sent_at").toEpochMilli(), true));
                     }
-                    CompletableFuture<Void> written = write(senderId, clientMessageId, newMessageId, conversationId, now);
-                    return written.thenApply(done -> new Claim(newMessageId, conversationId, now, false, written));
+                    return write(senderId, clientMessageId, newMessageId, conversationId, now);
                 });
     }
 
-    private CompletableFuture<Void> write(long senderId, String clientMessageId, long messageId, long conversationId,
-                                          long now) {
-        CompletableFuture<Void> written = session.executeAsync(insert.bind(senderId, clientMessageId, messageId,
-                        conversationId, Instant.ofEpochMilli(now), TIMESTAMP_ORIGIN_MICROS - now * 1000))
-                .toCompletableFuture().thenApply(result -> null);
-        written.whenComplete((done, failure) -> {
-            if (failure != null) {
-                // The message itself is in Kafka (or its publish failed and the client resends):
-                // only a later resend's ack could name another message id.
-                log.warn("client message id {} of user {} not recorded: {}", clientMessageId, senderId,
-                        failure.toString());
-            }
-        });
-        return written;
+    private CompletableFuture<Claim> write(long senderId, String clientMessageId, long messageId, long conversationId,
+                                           long now) {
+        return session.executeAsync(insert.bind(senderId, clientMessageId, messageId, conversationId,
+                        Instant.ofEpochMilli(now), TIMESTAMP_ORIGIN_MICROS - now * 1000))
+                .toCompletableFuture()
+                .thenApply(written -> new Claim(messageId, conversationId, now, false));
     }
 }

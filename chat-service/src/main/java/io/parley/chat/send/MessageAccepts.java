@@ -22,9 +22,9 @@ import org.springframework.stereotype.Service;
 /**
  * The accept path of one {@code send} frame (docs/design.md steps 1-3): validate, resolve the
  * conversation, check membership, claim the client message id, publish {@link MessageSubmitted}
- * and wait for the broker's ack and the claim's write, then answer {@code ack}. Any answer other
- * than {@code ack} means nothing was published for this attempt (or, for {@code unavailable},
- * maybe it was: the client resends with the same id and the resend is de-duplicated).
+ * and wait for the broker's ack, then answer {@code ack}. Any answer other than {@code ack} means
+ * nothing was published for this attempt (or, for {@code unavailable}, maybe it was: the client
+ * resends with the same id and the resend is de-duplicated).
  *
  * <p>Some checks block (a 1:1 conversation's first send on this node reads it): this runs on a
  * session's worker lane, never on the WebSocket container thread. A group's membership read, the
@@ -99,10 +99,9 @@ public class MessageAccepts {
             member = conversations.isMemberNowAsync(conversationId, senderId);
         }
 
-        // The membership read and a resend's claim read overlap with the next frames' checks and
-        // claims; the record is handed to the producer in frame order all the same (SendOrder), and
-        // an answer of any kind reaches the session in frame order. A first attempt's claim is
-        // written while its record goes to Kafka.
+        // The membership read and the claim (a write; for a marked resend a read first) overlap
+        // with the next frames' checks and claims; the record is handed to the producer in frame
+        // order all the same (SendOrder), and an answer of any kind reaches the session in frame order.
         long messageId = ids.nextId();
         long now = clock.millis();
         long conversation = conversationId;
@@ -122,11 +121,7 @@ public class MessageAccepts {
                     sessionId, send.clientId(), send.text(), claimed.sentAt());
             ServerFrame ack = new ServerFrame.Ack(send.clientId(), Long.toString(claimed.messageId()),
                     Long.toString(claimed.conversationId()), claimed.sentAt());
-            // The ack also waits for the claim's write, so a resend after it finds the claim; a
-            // write that failed is logged and does not hold back the ack of a published message.
-            CompletableFuture<Void> recorded = claimed.recorded().exceptionally(failure -> null);
-            return publish(submitted).thenCombine(recorded,
-                    (published, ignored) -> published ? ack : unavailable(send.clientId()));
+            return publish(submitted).thenApply(published -> published ? ack : unavailable(send.clientId()));
         }).exceptionally(failure -> {
             // The membership read or the claim failed (Cassandra unreachable): nothing was published.
             log.warn("send {} of user {} not accepted: {}", send.clientId(), senderId, failure.toString());

@@ -52,14 +52,15 @@ import org.junit.jupiter.api.Test;
  * real {@code kill -9}: two chat nodes A and B are child JVMs ({@link ChatNodeProcess}) on real
  * Kafka and Cassandra.
  *
- * <p>Two groups of four members each get a steady stream of messages from two senders, one on each
- * node; three more devices per group listen, spread over both nodes. Group X's Kafka partition is
- * sequenced by B, group Y's by A (chosen by asking Kafka who owns which partition of
- * {@code parley-sequencer}). Mid-stream, while sends are in flight, B is SIGKILLed: its sessions
- * break, its unacked sends are lost on the wire, and X's sequencer dies with records in hand.
- * Every device that was on B reconnects to A, resyncs from its cursor, and its sender resends each
- * pending message with the same client id. B is started again with the same node id, devices that
- * lived on B move back, and then A is SIGKILLed the same way (now Y's sequencer dies).
+ * <p>Two groups of four members each get a steady stream of messages from four senders (every
+ * member sends from one device), two on each node; a second device of one member only listens.
+ * Group X's Kafka partition is sequenced by B, group Y's by A (chosen by asking Kafka who owns
+ * which partition of {@code parley-sequencer}). Mid-stream, while sends are in flight, B is
+ * SIGKILLed: its sessions break, its unacked sends are lost on the wire, and X's sequencer dies
+ * with records in hand. Every device that was on B reconnects to A, resyncs from its cursor, and
+ * its sender resends each pending message with the same client id, marked as a resend. B is started
+ * again with the same node id, devices that lived on B move back, and then A is SIGKILLed the same
+ * way (now Y's sequencer dies).
  *
  * <p>At the end, after every send is acked and the sequencer has read everything: each group's
  * stored history (Cassandra {@code messages}) is seq 1..N with no hole, holds every acked message
@@ -81,12 +82,13 @@ class ChatNodeCrashIT {
     /** Unacked sends one sender keeps at once (below max-pending-frames, 32). */
     private static final int WINDOW = 24;
     /**
-     * Sends per second of each of the four senders: 800 msgs/s offered in all, on a fixed schedule
+     * Sends per second of each of the eight senders: 1,200 msgs/s offered in all, on a fixed schedule
      * (a sender that falls behind catches up as its window allows), above what the nodes achieve
      * here so that the achieved rate is theirs, not the schedule's. It is printed, never asserted:
      * these machines are shared.
      */
-    private static final int RATE_PER_SENDER = 200;
+    private static final int RATE_PER_SENDER = 150;
+    private static final int SENDERS = 8;
     /** The stream runs until this many more messages are acked, then a node is killed mid-stream. */
     private static final int ACKS_BEFORE_KILL = 1500;
     /** Messages the stream still creates after a kill (all senders together), then it pauses. */
@@ -191,8 +193,8 @@ class ChatNodeCrashIT {
             clients.add(sender(g + "-m0-phone", m[0], conversation, g, NODE_A));
             clients.add(sender(g + "-m1-phone", m[1], conversation, g, NODE_B));
             clients.add(listener(g + "-m0-laptop", m[0], conversation, g, NODE_B));
-            clients.add(listener(g + "-m2-laptop", m[2], conversation, g, NODE_A));
-            clients.add(listener(g + "-m3-tablet", m[3], conversation, g, NODE_B));
+            clients.add(sender(g + "-m2-laptop", m[2], conversation, g, NODE_A));
+            clients.add(sender(g + "-m3-tablet", m[3], conversation, g, NODE_B));
         }
         List<PendingSender> senders = clients.stream().filter(c -> c.sender != null).map(c -> c.sender).toList();
 
@@ -284,7 +286,7 @@ class ChatNodeCrashIT {
     private static String rate(String phase, int messages, long sinceNanos) {
         double seconds = (System.nanoTime() - sinceNanos) / 1e9;
         return String.format("%d messages acked %s in %.1f s: %.0f msgs/s (offered %d msgs/s)",
-                messages, phase, seconds, messages / seconds, RATE_PER_SENDER * 4);
+                messages, phase, seconds, messages / seconds, RATE_PER_SENDER * SENDERS);
     }
 
     private Client sender(String name, long user, long conversation, String group, String home) {
