@@ -231,25 +231,30 @@ public final class SchemaMigrator {
                 .build();
     }
 
-    /** Environment variables the migrator shares with the Spring Boot services (same names, same meaning). */
-    static final String USERNAME_ENV = "SPRING_CASSANDRA_USERNAME";
-    static final String PASSWORD_ENV = "SPRING_CASSANDRA_PASSWORD";
-    static final String SSL_ENABLED_ENV = "SPRING_CASSANDRA_SSL_ENABLED";
-    static final String SSL_VERIFY_HOSTNAME_ENV = "SPRING_CASSANDRA_SSL_VERIFY_HOSTNAME";
-    /** The migrator's own: a JKS or PKCS12 trust store's password (the path is {@code --truststore}). */
-    static final String TRUSTSTORE_PASSWORD_ENV = "CASSANDRA_TRUSTSTORE_PASSWORD";
+    /**
+     * Environment variables the migrator shares with the services (common's
+     * InfrastructureCredentialsEnvironmentPostProcessor reads the same names), so one set of
+     * secrets configures every client of the cluster.
+     */
+    static final String USERNAME_ENV = "CASSANDRA_USERNAME";
+    static final String PASSWORD_ENV = "CASSANDRA_PASSWORD";
+    static final String SSL_ENABLED_ENV = "CASSANDRA_SSL_ENABLED";
+    static final String SSL_VERIFY_HOSTNAME_ENV = "CASSANDRA_SSL_VERIFY_HOSTNAME";
+    static final String TRUSTSTORE_LOCATION_ENV = "CASSANDRA_SSL_TRUSTSTORE_LOCATION";
+    static final String TRUSTSTORE_PASSWORD_ENV = "CASSANDRA_SSL_TRUSTSTORE_PASSWORD";
 
     private static final String USAGE = "Usage: SchemaMigrator [--contact-point=host:port] [--datacenter=name] "
             + "[--keyspace=name] [--replication-factor=n] [--username=name] [--ssl=true|false] "
             + "[--truststore=path.p12|path.jks] [--ssl-verify-hostname=true|false]\n"
             + "The password is read from $" + PASSWORD_ENV + " (never from the command line), the trust store's from $"
-            + TRUSTSTORE_PASSWORD_ENV + "; --username and --ssl default to $" + USERNAME_ENV + " and $"
-            + SSL_ENABLED_ENV + ", the variables the services read.";
+            + TRUSTSTORE_PASSWORD_ENV + "; --username, --ssl, --truststore and --ssl-verify-hostname default to $"
+            + USERNAME_ENV + ", $" + SSL_ENABLED_ENV + ", $" + TRUSTSTORE_LOCATION_ENV + " and $" + SSL_VERIFY_HOSTNAME_ENV
+            + ", the variables the services read.";
 
     /**
      * Applies the schema from the command line:
      * {@code --contact-point=127.0.0.1:9042 --datacenter=datacenter1 --keyspace=parley --replication-factor=1},
-     * plus, against a secured cluster, {@code --username} (password in {@code $SPRING_CASSANDRA_PASSWORD}),
+     * plus, against a secured cluster, {@code --username} (password in {@code $CASSANDRA_PASSWORD}),
      * {@code --ssl=true} and {@code --truststore} (see {@link #USAGE}).
      */
     public static void main(String[] args) {
@@ -275,8 +280,9 @@ public final class SchemaMigrator {
                 "keyspace", "parley",
                 "replication-factor", "1",
                 "username", environment.getOrDefault(USERNAME_ENV, ""),
-                "ssl", environment.getOrDefault(SSL_ENABLED_ENV, "false"),
-                "truststore", "",
+                "ssl", environment.getOrDefault(SSL_ENABLED_ENV,
+                        environment.containsKey(TRUSTSTORE_LOCATION_ENV) ? "true" : "false"),
+                "truststore", environment.getOrDefault(TRUSTSTORE_LOCATION_ENV, ""),
                 "ssl-verify-hostname", environment.getOrDefault(SSL_VERIFY_HOSTNAME_ENV, "true")));
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -336,7 +342,8 @@ public final class SchemaMigrator {
                             Boolean.parseBoolean(options.getOrDefault("ssl-verify-hostname", "true")));
             String truststore = options.getOrDefault("truststore", "");
             if (!truststore.isBlank()) {
-                config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, truststore);
+                // The services take a Spring resource location; the driver a plain path.
+                config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, truststore.replaceFirst("^file:", ""));
                 String truststorePassword = environment.get(TRUSTSTORE_PASSWORD_ENV);
                 if (truststorePassword != null) {
                     config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, truststorePassword);

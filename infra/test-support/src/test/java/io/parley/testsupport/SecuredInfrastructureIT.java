@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import io.parley.common.infra.InfrastructureCredentialsEnvironmentPostProcessor;
 import io.parley.schema.Migration;
 import io.parley.schema.SchemaMigrator;
 import io.parley.testsupport.server.CassandraServerLauncher;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.cassandra.autoconfigure.CassandraAutoConfiguration;
@@ -53,7 +55,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * Kafka with a SASL/SCRAM listener and Cassandra with PasswordAuthenticator, both real servers,
  * and the services' way of reaching them: Spring Boot's own Kafka and Cassandra auto-configuration
  * (what api-, chat- and push-service run) configured only through the environment variables
- * docs/operations.md documents, and the schema migrator's command line. Right credentials work;
+ * docs/operations.md documents, turned into Boot properties by parley-common's post-processor as
+ * in a service, and the schema migrator's command line with the same variables. Right credentials work;
  * wrong or missing ones are refused.
  *
  * <p>Starts its own pair (not {@link RealInfrastructure}'s open one) and stops it afterwards.
@@ -183,7 +186,7 @@ class SecuredInfrastructureIT {
     void theMigratorAndAServiceLogInWithTheServiceRoleAndWriteAndRead() {
         List<Migration> applied = SchemaMigrator.run(new String[] {
                 "--contact-point=127.0.0.1:" + cassandraPort, "--username=" + CASSANDRA_SERVICE_ROLE.username()},
-                Map.of("SPRING_CASSANDRA_PASSWORD", CASSANDRA_SERVICE_ROLE.password()));
+                Map.of("CASSANDRA_PASSWORD", CASSANDRA_SERVICE_ROLE.password()));
         assertThat(applied).isNotEmpty();
 
         cassandraClients(cassandraEnvironment(CASSANDRA_SERVICE_ROLE.username(), CASSANDRA_SERVICE_ROLE.password()))
@@ -206,7 +209,7 @@ class SecuredInfrastructureIT {
                                 + " and/or password are incorrect"));
         assertThatThrownBy(() -> SchemaMigrator.run(new String[] {
                 "--contact-point=127.0.0.1:" + cassandraPort, "--username=" + CASSANDRA_SERVICE_ROLE.username()},
-                Map.of("SPRING_CASSANDRA_PASSWORD", "wrong")))
+                Map.of("CASSANDRA_PASSWORD", "wrong")))
                 .hasStackTraceContaining("and/or password are incorrect");
     }
 
@@ -221,17 +224,32 @@ class SecuredInfrastructureIT {
 
     // --- the services' configuration, from environment variables only ---
 
+    /** What an operator sets (docs/operations.md); SASL_PLAINTEXT because the test broker has no TLS. */
     private static Map<String, Object> kafkaEnvironment(String password) {
         return Map.of(
-                "SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", SCRAM_MECHANISM,
-                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + KAFKA_SERVICE_USER.username() + "\" password=\"" + password + "\";");
+                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM", SCRAM_MECHANISM,
+                "KAFKA_USERNAME", KAFKA_SERVICE_USER.username(),
+                "KAFKA_PASSWORD", password);
     }
 
     private static Map<String, Object> cassandraEnvironment(String username, String password) {
-        return Map.of("SPRING_CASSANDRA_USERNAME", username, "SPRING_CASSANDRA_PASSWORD", password);
+        return Map.of("CASSANDRA_USERNAME", username, "CASSANDRA_PASSWORD", password);
+    }
+
+    /**
+     * {@code environment} as the process environment, then the post-processor every service runs
+     * (from parley-common's spring.factories; a context runner does not run post-processors itself).
+     */
+    private static ApplicationContextRunner withEnvironment(ApplicationContextRunner runner, Map<String, Object> environment) {
+        return runner.withInitializer(context -> {
+            context.getEnvironment().getPropertySources().replace(
+                    StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                    new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                            environment));
+            new InfrastructureCredentialsEnvironmentPostProcessor()
+                    .postProcessEnvironment(context.getEnvironment(), new SpringApplication());
+        });
     }
 
     /**
@@ -239,22 +257,14 @@ class SecuredInfrastructureIT {
      * variable names are bound exactly as a service binds them) and the broker's address.
      */
     private static ApplicationContextRunner kafkaClients(Map<String, Object> environment) {
-        return new ApplicationContextRunner()
-                .withInitializer(context -> context.getEnvironment().getPropertySources().replace(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment)))
+        return withEnvironment(new ApplicationContextRunner(), environment)
                 .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, KafkaAutoConfiguration.class))
                 .withPropertyValues("spring.kafka.bootstrap-servers=" + kafkaBootstrap,
                         "spring.kafka.producer.properties.max.block.ms=30000");
     }
 
     private static ApplicationContextRunner cassandraClients(Map<String, Object> environment) {
-        return new ApplicationContextRunner()
-                .withInitializer(context -> context.getEnvironment().getPropertySources().replace(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        new SystemEnvironmentPropertySource(
-                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, environment)))
+        return withEnvironment(new ApplicationContextRunner(), environment)
                 .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, CassandraAutoConfiguration.class))
                 .withPropertyValues("spring.cassandra.contact-points=127.0.0.1:" + cassandraPort,
                         "spring.cassandra.local-datacenter=" + CassandraServerLauncher.LOCAL_DATACENTER,
