@@ -5,12 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs one real Cassandra node bound to 127.0.0.1, configured for development and tests.
  *
  * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port>
- * [--password-authentication=true] [--parent-pid=<pid>]}.
+ * [--password-authentication=true] [--tls-keystore=<p12> --tls-truststore=<p12>] [--parent-pid=<pid>]}.
  * Writes {@code cassandra.yaml} and {@code logback.xml} into the data dir, points Cassandra at
  * them through system properties, then runs {@code CassandraDaemon} in the foreground. Data stays
  * in the dir between starts. Stop it with SIGTERM (Cassandra drains in its shutdown hook).
@@ -21,6 +22,10 @@ import java.util.Map;
  * {@code cassandra}/{@code cassandra}, which whoever starts the node uses to create the roles it
  * wants (a dev/test node: a production cluster changes or drops that superuser).
  *
+ * <p>With {@code --tls-keystore} the CQL port speaks TLS only (client_encryption_options, not
+ * optional), serving that PKCS12 key store's certificate; its password comes from
+ * {@value #TLS_PASSWORD_ENV}, not the command line.
+ *
  * <p>JVM flags (the JDK 17 {@code --add-exports/--add-opens} set, the jamm agent, heap size) cannot
  * be set from inside the JVM; the launcher passes them. Cassandra 5.0 runs on JDK 17 only.
  */
@@ -28,7 +33,11 @@ public final class CassandraServerMain {
 
     private static final String USAGE =
             "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port>"
-                    + " [--password-authentication=true] [--parent-pid=<pid>]";
+                    + " [--password-authentication=true] [--tls-keystore=<p12> --tls-truststore=<p12>]"
+                    + " [--parent-pid=<pid>]";
+
+    /** The password of the {@code --tls-keystore} and {@code --tls-truststore} (PKCS12) files. */
+    static final String TLS_PASSWORD_ENV = "CASSANDRA_SERVER_TLS_PASSWORD";
 
     private CassandraServerMain() {
     }
@@ -48,7 +57,12 @@ public final class CassandraServerMain {
         Path storageDir = Files.createDirectories(dataDir.resolve("data"));
         Path yaml = confDir.resolve("cassandra.yaml");
         Path logback = confDir.resolve("logback.xml");
-        Files.writeString(yaml, cassandraYaml(nativePort, storagePort, passwordAuthentication));
+        String yamlText = cassandraYaml(nativePort, storagePort, passwordAuthentication);
+        if (options.containsKey("tls-keystore")) {
+            yamlText += clientEncryptionYaml(required(options, "tls-keystore"), required(options, "tls-truststore"),
+                    Objects.requireNonNull(System.getenv(TLS_PASSWORD_ENV), TLS_PASSWORD_ENV + " is not set"));
+        }
+        Files.writeString(yaml, yamlText);
         Files.writeString(logback, logbackXml());
 
         // Must be set before any Cassandra or logging class initialises: both read them once.
@@ -115,6 +129,21 @@ public final class CassandraServerMain {
                 commit_failure_policy: stop
                 """.formatted(nativePort, storagePort,
                 passwordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator");
+    }
+
+    /** TLS on the CQL port, required of every client; no client certificates asked for. */
+    static String clientEncryptionYaml(String keyStore, String trustStore, String password) {
+        return """
+                client_encryption_options:
+                  enabled: true
+                  optional: false
+                  keystore: "%s"
+                  keystore_password: "%s"
+                  truststore: "%s"
+                  truststore_password: "%s"
+                  store_type: PKCS12
+                  require_client_auth: false
+                """.formatted(keyStore, password, trustStore, password);
     }
 
     static String logbackXml() {

@@ -11,12 +11,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs one real Kafka broker (KRaft; this JVM is broker and controller) bound to 127.0.0.1.
  *
  * <p>Usage: {@code KafkaServerMain --data-dir=<dir> --port=<client port> --controller-port=<port>
- * [--sasl-scram=true] [--parent-pid=<pid>]}.
+ * [--sasl-scram=true [--tls-keystore=<p12> --tls-truststore=<p12>]] [--parent-pid=<pid>]}.
  * The data dir keeps {@code server.properties} and the log dir, so a second start with the same
  * dir finds its topics again. Stop it with SIGTERM: Kafka's own shutdown hook closes the logs.
  *
@@ -26,9 +27,11 @@ import java.util.Map;
  * {@code name=password} per line, never from the command line (any local user can read that).
  * KRaft keeps SCRAM credentials in its metadata log, so they are written when the log dir is
  * formatted ({@code --add-scram}): users named on a later start of the same data dir are not
- * added. The broker's own inter-broker login is a user made for it at that time.
+ * added. The broker's own inter-broker login is a user made for it at that time. With
+ * {@code --tls-keystore} the SCRAM listener is SASL_SSL (the stores' password in
+ * {@value #TLS_PASSWORD_ENV}).
  *
- * <p>This is for development and tests only: one replica of everything, no TLS, no authorizer
+ * <p>This is for development and tests only: one replica of everything, no authorizer
  * (an authenticated user may do anything), and the controller listener stays PLAINTEXT.
  */
 public final class KafkaServerMain {
@@ -41,6 +44,9 @@ public final class KafkaServerMain {
 
     /** {@code name=password} per line: the SCRAM users of a {@code --sasl-scram=true} broker. */
     static final String SCRAM_USERS_ENV = "KAFKA_SERVER_SCRAM_USERS";
+
+    /** The password of the {@code --tls-keystore} and {@code --tls-truststore} (PKCS12) files. */
+    static final String TLS_PASSWORD_ENV = "KAFKA_SERVER_TLS_PASSWORD";
 
     /** The broker's own login on its SASL listener (inter-broker traffic goes through it). */
     static final String BROKER_USER = "parley-broker";
@@ -63,8 +69,16 @@ public final class KafkaServerMain {
         Files.createDirectories(logDir);
         Path propertiesFile = dataDir.resolve("server.properties");
         String brokerPassword = saslScram ? brokerPassword(dataDir) : null;
+        Tls tls = null;
+        if (options.containsKey("tls-keystore")) {
+            if (!saslScram) {
+                throw new IllegalArgumentException("--tls-keystore needs --sasl-scram=true (the listener is SASL_SSL)");
+            }
+            tls = new Tls(required(options, "tls-keystore"), required(options, "tls-truststore"),
+                    Objects.requireNonNull(System.getenv(TLS_PASSWORD_ENV), TLS_PASSWORD_ENV + " is not set"));
+        }
         Files.writeString(propertiesFile, saslScram
-                ? saslScramServerProperties(logDir, port, controllerPort, brokerPassword)
+                ? saslScramServerProperties(logDir, port, controllerPort, brokerPassword, tls)
                 : serverProperties(logDir, port, controllerPort));
 
         // KRaft refuses to start on an unformatted log dir; format exactly once.
@@ -122,28 +136,44 @@ public final class KafkaServerMain {
     }
 
     /**
-     * As {@link #serverProperties}, but the client listener is SASL_PLAINTEXT, accepting SCRAM
-     * logins only; the broker logs in to it as {@value #BROKER_USER}.
+     * As {@link #serverProperties}, but the client listener accepts SCRAM logins only; the broker
+     * logs in to it as {@value #BROKER_USER}. With {@code tls} null the listener is SASL_PLAINTEXT,
+     * else SASL_SSL with that key store (the broker trusts its trust store on its own connections).
      */
-    static String saslScramServerProperties(Path logDir, int port, int controllerPort, String brokerPassword) {
+    static String saslScramServerProperties(Path logDir, int port, int controllerPort, String brokerPassword, Tls tls) {
+        String protocol = tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
+        String listener = protocol.toLowerCase(java.util.Locale.ROOT);
+        List<String> lines = new ArrayList<>(List.of(
+                "sasl.enabled.mechanisms=" + String.join(",", SCRAM_MECHANISMS),
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                // Each enabled mechanism needs its login module on the listener; the broker's own
+                // name and password are what it logs in with on inter-broker connections.
+                scramJaasConfig(listener, "scram-sha-256", brokerPassword),
+                scramJaasConfig(listener, "scram-sha-512", brokerPassword)));
+        if (tls != null) {
+            lines.addAll(List.of(
+                    "ssl.keystore.type=PKCS12",
+                    "ssl.keystore.location=" + tls.keyStore().replace('\\', '/'),
+                    "ssl.keystore.password=" + tls.password(),
+                    "ssl.truststore.type=PKCS12",
+                    "ssl.truststore.location=" + tls.trustStore().replace('\\', '/'),
+                    "ssl.truststore.password=" + tls.password()));
+        }
+        lines.add("");
         return serverProperties(logDir, port, controllerPort)
-                .replace("PLAINTEXT://127.0.0.1:" + port, "SASL_PLAINTEXT://127.0.0.1:" + port)
-                .replace("inter.broker.listener.name=PLAINTEXT", "inter.broker.listener.name=SASL_PLAINTEXT")
+                .replace("PLAINTEXT://127.0.0.1:" + port, protocol + "://127.0.0.1:" + port)
+                .replace("inter.broker.listener.name=PLAINTEXT", "inter.broker.listener.name=" + protocol)
                 .replace("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT")
-                + String.join("\n",
-                        "sasl.enabled.mechanisms=" + String.join(",", SCRAM_MECHANISMS),
-                        "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-                        // Each enabled mechanism needs its login module on the listener; the broker's own
-                        // name and password are what it logs in with on inter-broker connections.
-                        scramJaasConfig("scram-sha-256", brokerPassword),
-                        scramJaasConfig("scram-sha-512", brokerPassword),
-                        "")
-                + "\n";
+                        "listener.security.protocol.map=CONTROLLER:PLAINTEXT," + protocol + ":" + protocol)
+                + String.join("\n", lines) + "\n";
     }
 
-    private static String scramJaasConfig(String mechanism, String brokerPassword) {
-        return "listener.name.sasl_plaintext." + mechanism + ".sasl.jaas.config="
+    /** PKCS12 key store and trust store of a SASL_SSL listener, one password for both. */
+    record Tls(String keyStore, String trustStore, String password) {
+    }
+
+    private static String scramJaasConfig(String listener, String mechanism, String brokerPassword) {
+        return "listener.name." + listener + "." + mechanism + ".sasl.jaas.config="
                 + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
                 + BROKER_USER + "\" password=\"" + brokerPassword + "\";";
     }

@@ -13,6 +13,7 @@ import io.parley.testsupport.server.KafkaServerLauncher;
 import io.parley.testsupport.server.Ports;
 import io.parley.testsupport.server.RepoRoot;
 import io.parley.testsupport.server.ServerProcess;
+import io.parley.testsupport.server.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,12 +54,12 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Kafka with a SASL/SCRAM listener and Cassandra with PasswordAuthenticator, both real servers,
+ * Kafka with a SASL_SSL/SCRAM listener and Cassandra with PasswordAuthenticator and TLS, both real servers,
  * and the services' way of reaching them: Spring Boot's own Kafka and Cassandra auto-configuration
  * (what api-, chat- and push-service run) configured only through the environment variables
- * docs/operations.md documents, turned into Boot properties by parley-common's post-processor as
+ * docs/operations.md documents (its SASL_SSL + Cassandra TLS example), turned into Boot properties by parley-common's post-processor as
  * in a service, and the schema migrator's command line with the same variables. Right credentials work;
- * wrong or missing ones are refused.
+ * wrong or missing ones are refused, and so is a client that does not trust the servers' certificate.
  *
  * <p>Starts its own pair (not {@link RealInfrastructure}'s open one) and stops it afterwards.
  */
@@ -72,6 +74,7 @@ class SecuredInfrastructureIT {
     private static final Credentials CASSANDRA_SERVICE_ROLE = new Credentials("parley_service", "cql-" + UUID.randomUUID());
 
     private static Path workDir;
+    private static TestCertificates tls;
     private static final List<ServerProcess> started = new ArrayList<>();
     private static String kafkaBootstrap;
     private static int cassandraPort;
@@ -80,23 +83,28 @@ class SecuredInfrastructureIT {
     static void startSecuredServers() throws Exception {
         Path repoRoot = RepoRoot.find();
         workDir = Files.createTempDirectory("parley-secured-it-");
+        tls = TestCertificates.create(workDir.resolve("tls"));
         int[] ports = Ports.free(4);
         kafkaBootstrap = "127.0.0.1:" + ports[0];
         cassandraPort = ports[2];
         // Both start at once: Cassandra's start-up is most of this test's time.
         ServerProcess kafka = KafkaServerLauncher.start(repoRoot, workDir.resolve("kafka"), ports[0], ports[1],
-                workDir.resolve("logs/kafka.log"), List.of(KAFKA_SERVICE_USER));
+                workDir.resolve("logs/kafka.log"), List.of(KAFKA_SERVICE_USER), tls);
         started.add(kafka);
         ServerProcess cassandra = CassandraServerLauncher.start(repoRoot, workDir.resolve("cassandra"), ports[2],
-                ports[3], workDir.resolve("logs/cassandra.log"), true);
+                ports[3], workDir.resolve("logs/cassandra.log"), true, tls);
         started.add(cassandra);
 
-        KafkaServerLauncher.awaitReady(kafka, kafkaBootstrap,
-                KAFKA_SERVICE_USER.kafkaScramClientProperties(SCRAM_MECHANISM), KAFKA_TIMEOUT);
-        CassandraServerLauncher.awaitReady(cassandra, cassandraPort, Credentials.CASSANDRA_DEFAULT_SUPERUSER,
+        Map<String, Object> kafkaLogin = new HashMap<>(KAFKA_SERVICE_USER.kafkaScramClientProperties(SCRAM_MECHANISM));
+        kafkaLogin.put("security.protocol", "SASL_SSL");
+        kafkaLogin.put("ssl.truststore.location", tls.trustStore().toString());
+        kafkaLogin.put("ssl.truststore.password", tls.password());
+        kafkaLogin.put("ssl.truststore.type", "PKCS12");
+        KafkaServerLauncher.awaitReady(kafka, kafkaBootstrap, kafkaLogin, KAFKA_TIMEOUT);
+        CassandraServerLauncher.awaitReady(cassandra, cassandraPort, Credentials.CASSANDRA_DEFAULT_SUPERUSER, tls,
                 CASSANDRA_TIMEOUT);
         try (CqlSession superuser = CassandraServerLauncher.connect(cassandraPort,
-                Credentials.CASSANDRA_DEFAULT_SUPERUSER)) {
+                Credentials.CASSANDRA_DEFAULT_SUPERUSER, tls)) {
             CassandraServerLauncher.createLoginRole(superuser, CASSANDRA_SERVICE_ROLE);
         }
     }
@@ -150,9 +158,10 @@ class SecuredInfrastructureIT {
             // chat-service's sequencer (Kafka Streams) starts from buildStreamsProperties: it must
             // carry the same login, or the sequencer would be the one client left outside.
             assertThat(kafka.buildStreamsProperties())
-                    .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                    .containsEntry("security.protocol", "SASL_SSL")
                     .containsEntry("sasl.mechanism", SCRAM_MECHANISM)
-                    .containsKey("sasl.jaas.config");
+                    .containsKey("sasl.jaas.config")
+                    .containsEntry("ssl.truststore.location", tls.trustStore().toString());
         });
     }
 
@@ -164,6 +173,21 @@ class SecuredInfrastructureIT {
                 assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class)
                         .hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+        });
+    }
+
+    @Test
+    void theRightCredentialsWithoutTheTrustStoreAreRefused() {
+        // The JVM's own CAs do not vouch for the broker: TLS is really in force, not just named.
+        Map<String, Object> environment = new HashMap<>(kafkaEnvironment(KAFKA_SERVICE_USER.password()));
+        environment.remove("KAFKA_SSL_TRUSTSTORE_LOCATION");
+        kafkaClients(environment).run(context -> {
+            KafkaProperties kafka = context.getBean(KafkaProperties.class);
+            try (Admin admin = Admin.create(shortTimeouts(kafka.buildAdminProperties()))) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(SslAuthenticationException.class);
             }
         });
     }
@@ -184,9 +208,8 @@ class SecuredInfrastructureIT {
 
     @Test
     void theMigratorAndAServiceLogInWithTheServiceRoleAndWriteAndRead() {
-        List<Migration> applied = SchemaMigrator.run(new String[] {
-                "--contact-point=127.0.0.1:" + cassandraPort, "--username=" + CASSANDRA_SERVICE_ROLE.username()},
-                Map.of("CASSANDRA_PASSWORD", CASSANDRA_SERVICE_ROLE.password()));
+        List<Migration> applied = SchemaMigrator.run(new String[] {"--contact-point=127.0.0.1:" + cassandraPort},
+                cassandraEnvironment(CASSANDRA_SERVICE_ROLE.username(), CASSANDRA_SERVICE_ROLE.password()));
         assertThat(applied).isNotEmpty();
 
         cassandraClients(cassandraEnvironment(CASSANDRA_SERVICE_ROLE.username(), CASSANDRA_SERVICE_ROLE.password()))
@@ -207,46 +230,63 @@ class SecuredInfrastructureIT {
                 .run(context -> assertThatThrownBy(() -> sessionOf(context))
                         .hasStackTraceContaining("Provided username " + CASSANDRA_SERVICE_ROLE.username()
                                 + " and/or password are incorrect"));
-        assertThatThrownBy(() -> SchemaMigrator.run(new String[] {
-                "--contact-point=127.0.0.1:" + cassandraPort, "--username=" + CASSANDRA_SERVICE_ROLE.username()},
-                Map.of("CASSANDRA_PASSWORD", "wrong")))
+        assertThatThrownBy(() -> SchemaMigrator.run(new String[] {"--contact-point=127.0.0.1:" + cassandraPort},
+                cassandraEnvironment(CASSANDRA_SERVICE_ROLE.username(), "wrong")))
                 .hasStackTraceContaining("and/or password are incorrect");
     }
 
     @Test
     void aClientWithoutCredentialsIsRefused() {
-        // Today's default settings: no user name, no password.
-        cassandraClients(Map.of()).run(context -> assertThatThrownBy(() -> sessionOf(context))
+        // TLS as configured, but no user name and password.
+        Map<String, Object> tlsOnly = new HashMap<>(cassandraEnvironment("x", "y"));
+        tlsOnly.remove("CASSANDRA_USERNAME");
+        tlsOnly.remove("CASSANDRA_PASSWORD");
+        cassandraClients(tlsOnly).run(context -> assertThatThrownBy(() -> sessionOf(context))
                 .hasStackTraceContaining("requires authentication"));
-        assertThatThrownBy(() -> SchemaMigrator.run(new String[] {"--contact-point=127.0.0.1:" + cassandraPort}, Map.of()))
+        assertThatThrownBy(() -> SchemaMigrator.run(new String[] {"--contact-point=127.0.0.1:" + cassandraPort},
+                asStrings(tlsOnly)))
                 .hasStackTraceContaining("requires authentication");
+        // Today's default settings: plaintext, no login. The TLS-only port does not talk to it.
+        cassandraClients(Map.of()).run(context -> assertThatThrownBy(() -> sessionOf(context))
+                .isInstanceOf(RuntimeException.class));
     }
 
     // --- the services' configuration, from environment variables only ---
 
     /** What an operator sets (docs/operations.md); SASL_PLAINTEXT because the test broker has no TLS. */
+    /** docs/operations.md's example: a SCRAM user implies SASL_SSL; the brokers' CA in a trust store. */
     private static Map<String, Object> kafkaEnvironment(String password) {
         return Map.of(
-                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "KAFKA_SASL_MECHANISM", SCRAM_MECHANISM,
                 "KAFKA_USERNAME", KAFKA_SERVICE_USER.username(),
-                "KAFKA_PASSWORD", password);
+                "KAFKA_PASSWORD", password,
+                "KAFKA_SASL_MECHANISM", SCRAM_MECHANISM,
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", tls.trustStore().toString(),
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", tls.password());
     }
 
-    private static Map<String, Object> cassandraEnvironment(String username, String password) {
-        return Map.of("CASSANDRA_USERNAME", username, "CASSANDRA_PASSWORD", password);
+    /** A role and password; a trust store implies TLS, with the host name checked (the default). */
+    private static Map<String, String> cassandraEnvironment(String username, String password) {
+        return Map.of("CASSANDRA_USERNAME", username, "CASSANDRA_PASSWORD", password,
+                "CASSANDRA_SSL_TRUSTSTORE_LOCATION", tls.trustStore().toString(),
+                "CASSANDRA_SSL_TRUSTSTORE_PASSWORD", tls.password());
+    }
+
+    private static Map<String, String> asStrings(Map<String, Object> environment) {
+        Map<String, String> strings = new HashMap<>();
+        environment.forEach((name, value) -> strings.put(name, String.valueOf(value)));
+        return strings;
     }
 
     /**
      * {@code environment} as the process environment, then the post-processor every service runs
      * (from parley-common's spring.factories; a context runner does not run post-processors itself).
      */
-    private static ApplicationContextRunner withEnvironment(ApplicationContextRunner runner, Map<String, Object> environment) {
+    private static ApplicationContextRunner withEnvironment(ApplicationContextRunner runner, Map<String, ?> environment) {
         return runner.withInitializer(context -> {
             context.getEnvironment().getPropertySources().replace(
                     StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
                     new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                            environment));
+                            new HashMap<String, Object>(environment)));
             new InfrastructureCredentialsEnvironmentPostProcessor()
                     .postProcessEnvironment(context.getEnvironment(), new SpringApplication());
         });
@@ -263,7 +303,7 @@ class SecuredInfrastructureIT {
                         "spring.kafka.producer.properties.max.block.ms=30000");
     }
 
-    private static ApplicationContextRunner cassandraClients(Map<String, Object> environment) {
+    private static ApplicationContextRunner cassandraClients(Map<String, ?> environment) {
         return withEnvironment(new ApplicationContextRunner(), environment)
                 .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, CassandraAutoConfiguration.class))
                 .withPropertyValues("spring.cassandra.contact-points=127.0.0.1:" + cassandraPort,

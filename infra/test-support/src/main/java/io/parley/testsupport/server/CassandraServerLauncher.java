@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts the real Cassandra node of {@code infra/cassandra-server} as a child JDK 17 JVM and waits
@@ -71,6 +72,15 @@ public final class CassandraServerLauncher {
      */
     public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile,
             boolean passwordAuthentication) {
+        return start(repoRoot, dataDir, nativePort, storagePort, logFile, passwordAuthentication, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Path, boolean)}; with {@code tls} the CQL port speaks
+     * TLS only, serving {@code tls}'s certificate for 127.0.0.1 (connect with {@link #connect(int, Credentials, TestCertificates)}).
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile,
+            boolean passwordAuthentication, TestCertificates tls) {
         ServerModule module = ServerModule.of(repoRoot, "infra/cassandra-server");
         List<String> command = new ArrayList<>();
         command.add(Jdks.jdk17().toString());
@@ -90,9 +100,15 @@ public final class CassandraServerLauncher {
                 "--data-dir=" + dataDir.toAbsolutePath(),
                 "--native-port=" + nativePort,
                 "--storage-port=" + storagePort,
-                "--password-authentication=" + passwordAuthentication,
-                "--parent-pid=" + ProcessHandle.current().pid()));
-        return ServerProcess.start("cassandra", command, dataDir, logFile);
+                "--password-authentication=" + passwordAuthentication));
+        Map<String, String> environment = Map.of();
+        if (tls != null) {
+            command.add("--tls-keystore=" + tls.keyStore().toAbsolutePath());
+            command.add("--tls-truststore=" + tls.trustStore().toAbsolutePath());
+            environment = Map.of("CASSANDRA_SERVER_TLS_PASSWORD", tls.password());
+        }
+        command.add("--parent-pid=" + ProcessHandle.current().pid());
+        return ServerProcess.start("cassandra", command, environment, dataDir, logFile);
     }
 
     /** Waits until the CQL port accepts connections and a driver session can query it. */
@@ -102,10 +118,16 @@ public final class CassandraServerLauncher {
 
     /** As {@link #awaitReady(ServerProcess, int, Duration)}, logging in as {@code credentials} (null: none). */
     public static void awaitReady(ServerProcess cassandra, int nativePort, Credentials credentials, Duration timeout) {
+        awaitReady(cassandra, nativePort, credentials, null, timeout);
+    }
+
+    /** As {@link #awaitReady(ServerProcess, int, Credentials, Duration)}, over TLS trusting {@code tls} (null: plaintext). */
+    public static void awaitReady(ServerProcess cassandra, int nativePort, Credentials credentials, TestCertificates tls,
+            Duration timeout) {
         Readiness.await(cassandra, "Cassandra's CQL port " + nativePort + " to listen", timeout,
                 () -> Ports.isListening(nativePort));
         Readiness.await(cassandra, "a CQL session to connect to Cassandra on port " + nativePort, timeout, () -> {
-            try (CqlSession session = connect(nativePort, credentials)) {
+            try (CqlSession session = connect(nativePort, credentials, tls)) {
                 return session.execute("SELECT release_version FROM system.local").one() != null;
             } catch (RuntimeException e) {
                 return false;
@@ -120,9 +142,17 @@ public final class CassandraServerLauncher {
 
     /** As {@link #connect(int)}, logging in as {@code credentials} (null: no authentication). */
     public static CqlSession connect(int nativePort, Credentials credentials) {
+        return connect(nativePort, credentials, null);
+    }
+
+    /** As {@link #connect(int, Credentials)}, over TLS trusting {@code tls}'s certificate (null: plaintext). */
+    public static CqlSession connect(int nativePort, Credentials credentials, TestCertificates tls) {
         CqlSessionBuilder builder = CqlSession.builder();
         if (credentials != null) {
             builder.withAuthCredentials(credentials.username(), credentials.password());
+        }
+        if (tls != null) {
+            builder.withSslContext(tls.clientSslContext());
         }
         return builder
                 .addContactPoint(new InetSocketAddress("127.0.0.1", nativePort))

@@ -38,6 +38,18 @@ public final class KafkaServerLauncher {
      */
     public static ServerProcess start(Path repoRoot, Path dataDir, int port, int controllerPort, Path logFile,
             List<Credentials> scramUsers) {
+        return start(repoRoot, dataDir, port, controllerPort, logFile, scramUsers, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Path, List)}; with {@code tls} (and SCRAM users) the
+     * client listener is SASL_SSL, serving {@code tls}'s certificate for 127.0.0.1.
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int port, int controllerPort, Path logFile,
+            List<Credentials> scramUsers, TestCertificates tls) {
+        if (tls != null && scramUsers.isEmpty()) {
+            throw new IllegalArgumentException("The test broker serves TLS only on its SCRAM listener: name its users");
+        }
         ServerModule module = ServerModule.of(repoRoot, "infra/kafka-server");
         List<String> command = new ArrayList<>(List.of(
                 Jdks.current().toString(),
@@ -52,11 +64,18 @@ public final class KafkaServerLauncher {
                 "--data-dir=" + dataDir.toAbsolutePath(),
                 "--port=" + port,
                 "--controller-port=" + controllerPort,
-                "--sasl-scram=" + !scramUsers.isEmpty(),
-                "--parent-pid=" + ProcessHandle.current().pid()));
-        Map<String, String> environment = scramUsers.isEmpty() ? Map.of() : Map.of("KAFKA_SERVER_SCRAM_USERS",
-                scramUsers.stream().map(user -> user.username() + "=" + user.password())
-                        .collect(Collectors.joining("\n")));
+                "--sasl-scram=" + !scramUsers.isEmpty()));
+        Map<String, String> environment = new HashMap<>();
+        if (!scramUsers.isEmpty()) {
+            environment.put("KAFKA_SERVER_SCRAM_USERS", scramUsers.stream()
+                    .map(user -> user.username() + "=" + user.password()).collect(Collectors.joining("\n")));
+        }
+        if (tls != null) {
+            command.add("--tls-keystore=" + tls.keyStore().toAbsolutePath());
+            command.add("--tls-truststore=" + tls.trustStore().toAbsolutePath());
+            environment.put("KAFKA_SERVER_TLS_PASSWORD", tls.password());
+        }
+        command.add("--parent-pid=" + ProcessHandle.current().pid());
         return ServerProcess.start("kafka", command, environment, dataDir, logFile);
     }
 
