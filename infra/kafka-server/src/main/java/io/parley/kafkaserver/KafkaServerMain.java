@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -142,7 +143,7 @@ public final class KafkaServerMain {
      */
     static String saslScramServerProperties(Path logDir, int port, int controllerPort, String brokerPassword, Tls tls) {
         String protocol = tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
-        String listener = protocol.toLowerCase(java.util.Locale.ROOT);
+        String listener = protocol.toLowerCase(Locale.ROOT);
         List<String> lines = new ArrayList<>(List.of(
                 "sasl.enabled.mechanisms=" + String.join(",", SCRAM_MECHANISMS),
                 "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
