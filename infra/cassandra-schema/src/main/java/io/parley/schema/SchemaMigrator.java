@@ -5,6 +5,7 @@ import com.datastax.oss.driver.api.core.CqlIdentifier;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.config.ProgrammaticDriverConfigLoaderBuilder;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -231,24 +232,76 @@ public final class SchemaMigrator {
     }
 
     /**
+     * Environment variables the migrator shares with the services (common's
+     * InfrastructureCredentialsEnvironmentPostProcessor reads the same names), so one set of
+     * secrets configures every client of the cluster.
+     */
+    static final String USERNAME_ENV = "CASSANDRA_USERNAME";
+    static final String PASSWORD_ENV = "CASSANDRA_PASSWORD";
+    static final String SSL_ENABLED_ENV = "CASSANDRA_SSL_ENABLED";
+    static final String SSL_VERIFY_HOSTNAME_ENV = "CASSANDRA_SSL_VERIFY_HOSTNAME";
+    static final String TRUSTSTORE_LOCATION_ENV = "CASSANDRA_SSL_TRUSTSTORE_LOCATION";
+    static final String TRUSTSTORE_PASSWORD_ENV = "CASSANDRA_SSL_TRUSTSTORE_PASSWORD";
+
+    private static final String USAGE = "Usage: SchemaMigrator [--contact-point=host:port] [--datacenter=name] "
+            + "[--keyspace=name] [--replication-factor=n] [--username=name] [--ssl=true|false] "
+            + "[--truststore=path.p12|path.jks] [--ssl-verify-hostname=true|false]\n"
+            + "The password is read from $" + PASSWORD_ENV + " (never from the command line), the trust store's from $"
+            + TRUSTSTORE_PASSWORD_ENV + "; --username, --ssl, --truststore and --ssl-verify-hostname default to $"
+            + USERNAME_ENV + ", $" + SSL_ENABLED_ENV + ", $" + TRUSTSTORE_LOCATION_ENV + " and $" + SSL_VERIFY_HOSTNAME_ENV
+            + ", the variables the services read.";
+
+    /**
      * Applies the schema from the command line:
-     * {@code --contact-point=127.0.0.1:9042 --datacenter=datacenter1 --keyspace=parley --replication-factor=1}.
+     * {@code --contact-point=127.0.0.1:9042 --datacenter=datacenter1 --keyspace=parley --replication-factor=1},
+     * plus, against a secured cluster, {@code --username} (password in {@code $CASSANDRA_PASSWORD}),
+     * {@code --ssl=true} and {@code --truststore} (see {@link #USAGE}).
      */
     public static void main(String[] args) {
+        List<Migration> applied;
+        String keyspace;
+        try {
+            keyspace = options(args, System.getenv()).get("keyspace");
+            applied = run(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
+        }
+        System.out.println("Applied " + applied.size() + " migration(s) to keyspace " + keyspace
+                + applied.stream().map(m -> "\n  " + m.resourceName()).reduce("", String::concat));
+    }
+
+    /** The command line over its defaults; the security options default to the services' variables. */
+    static Map<String, String> options(String[] args, Map<String, String> environment) {
         Map<String, String> options = new HashMap<>(Map.of(
                 "contact-point", "127.0.0.1:19042",
                 "datacenter", "datacenter1",
                 "keyspace", "parley",
-                "replication-factor", "1"));
+                "replication-factor", "1",
+                "username", environment.getOrDefault(USERNAME_ENV, ""),
+                "ssl", environment.getOrDefault(SSL_ENABLED_ENV,
+                        environment.containsKey(TRUSTSTORE_LOCATION_ENV) ? "true" : "false"),
+                "truststore", environment.getOrDefault(TRUSTSTORE_LOCATION_ENV, ""),
+                "ssl-verify-hostname", environment.getOrDefault(SSL_VERIFY_HOSTNAME_ENV, "true")));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0 || !options.containsKey(arg.substring(2, eq))) {
-                System.err.println("Usage: SchemaMigrator [--contact-point=host:port] [--datacenter=name] "
-                        + "[--keyspace=name] [--replication-factor=n]   (defaults: " + options + ")");
-                System.exit(2);
+                throw new IllegalArgumentException("Unknown argument: " + arg);
             }
             options.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
+        return options;
+    }
+
+    /**
+     * What {@link #main} does, with the environment passed in: connects as the arguments and
+     * {@code environment} say and applies every migration.
+     *
+     * @throws IllegalArgumentException for arguments {@link #main} would refuse with its usage
+     */
+    public static List<Migration> run(String[] args, Map<String, String> environment) {
+        Map<String, String> options = options(args, environment);
         String contactPoint = options.get("contact-point");
         int colon = contactPoint.lastIndexOf(':');
         InetSocketAddress address = new InetSocketAddress(
@@ -256,12 +309,49 @@ public final class SchemaMigrator {
         try (CqlSession session = CqlSession.builder()
                 .addContactPoint(address)
                 .withLocalDatacenter(options.get("datacenter"))
-                .withConfigLoader(fastDdlConfig())
+                .withConfigLoader(clientConfig(options, environment))
                 .build()) {
-            List<Migration> applied = new SchemaMigrator(session, options.get("keyspace"),
+            return new SchemaMigrator(session, options.get("keyspace"),
                     Integer.parseInt(options.get("replication-factor"))).migrate();
-            System.out.println("Applied " + applied.size() + " migration(s) to keyspace " + options.get("keyspace")
-                    + applied.stream().map(m -> "\n  " + m.resourceName()).reduce("", String::concat));
         }
+    }
+
+    /**
+     * {@link #fastDdlConfig()} plus the cluster's security: a password login when a user name is
+     * given (refused without a password: a typo in a secret's name should not look like "no auth"),
+     * TLS with hostname verification when {@code ssl} is true, trusting {@code truststore} or, when
+     * none is named, the JVM's default trust store.
+     */
+    static DriverConfigLoader clientConfig(Map<String, String> options, Map<String, String> environment) {
+        ProgrammaticDriverConfigLoaderBuilder config = DriverConfigLoader.programmaticBuilder()
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(20))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30));
+        String username = options.getOrDefault("username", "");
+        if (!username.isBlank()) {
+            String password = environment.get(PASSWORD_ENV);
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("--username=" + username + " needs the password in $" + PASSWORD_ENV);
+            }
+            config.withString(DefaultDriverOption.AUTH_PROVIDER_CLASS, "PlainTextAuthProvider")
+                    .withString(DefaultDriverOption.AUTH_PROVIDER_USER_NAME, username)
+                    .withString(DefaultDriverOption.AUTH_PROVIDER_PASSWORD, password);
+        }
+        if (Boolean.parseBoolean(options.getOrDefault("ssl", "false"))) {
+            config.withString(DefaultDriverOption.SSL_ENGINE_FACTORY_CLASS, "DefaultSslEngineFactory")
+                    .withBoolean(DefaultDriverOption.SSL_HOSTNAME_VALIDATION,
+                            Boolean.parseBoolean(options.getOrDefault("ssl-verify-hostname", "true")));
+            String truststore = options.getOrDefault("truststore", "");
+            if (!truststore.isBlank()) {
+                // The services take a Spring resource location; the driver a plain path.
+                config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PATH, truststore.replaceFirst("^file:", ""));
+                String truststorePassword = environment.get(TRUSTSTORE_PASSWORD_ENV);
+                if (truststorePassword != null) {
+                    config.withString(DefaultDriverOption.SSL_TRUSTSTORE_PASSWORD, truststorePassword);
+                }
+            }
+        } else if (!options.getOrDefault("truststore", "").isBlank()) {
+            throw new IllegalArgumentException("--truststore without --ssl=true would be ignored");
+        }
+        return config.build();
     }
 }

@@ -5,14 +5,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Runs one real Cassandra node bound to 127.0.0.1, configured for development and tests.
  *
- * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port> [--parent-pid=<pid>]}.
+ * <p>Usage: {@code CassandraServerMain --data-dir=<dir> --native-port=<CQL port> --storage-port=<port>
+ * [--password-authentication=true] [--tls-keystore=<p12> --tls-truststore=<p12>] [--parent-pid=<pid>]}.
  * Writes {@code cassandra.yaml} and {@code logback.xml} into the data dir, points Cassandra at
  * them through system properties, then runs {@code CassandraDaemon} in the foreground. Data stays
  * in the dir between starts. Stop it with SIGTERM (Cassandra drains in its shutdown hook).
+ *
+ * <p>By default anyone who reaches the CQL port may do anything (AllowAllAuthenticator). With
+ * {@code --password-authentication=true} the node runs Cassandra's PasswordAuthenticator: only
+ * roles with a password log in, starting with Cassandra's default superuser
+ * {@code cassandra}/{@code cassandra}, which whoever starts the node uses to create the roles it
+ * wants (a dev/test node: a production cluster changes or drops that superuser).
+ *
+ * <p>With {@code --tls-keystore} the CQL port speaks TLS only (client_encryption_options, not
+ * optional), serving that PKCS12 key store's certificate; its password comes from
+ * {@value #TLS_PASSWORD_ENV}, not the command line.
  *
  * <p>JVM flags (the JDK 17 {@code --add-exports/--add-opens} set, the jamm agent, heap size) cannot
  * be set from inside the JVM; the launcher passes them. Cassandra 5.0 runs on JDK 17 only.
@@ -20,7 +32,12 @@ import java.util.Map;
 public final class CassandraServerMain {
 
     private static final String USAGE =
-            "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port> [--parent-pid=<pid>]";
+            "Usage: CassandraServerMain --data-dir=<dir> --native-port=<port> --storage-port=<port>"
+                    + " [--password-authentication=true] [--tls-keystore=<p12> --tls-truststore=<p12>]"
+                    + " [--parent-pid=<pid>]";
+
+    /** The password of the {@code --tls-keystore} and {@code --tls-truststore} (PKCS12) files. */
+    static final String TLS_PASSWORD_ENV = "CASSANDRA_SERVER_TLS_PASSWORD";
 
     private CassandraServerMain() {
     }
@@ -30,6 +47,7 @@ public final class CassandraServerMain {
         Path dataDir = Path.of(required(options, "data-dir")).toAbsolutePath();
         int nativePort = Integer.parseInt(required(options, "native-port"));
         int storagePort = Integer.parseInt(required(options, "storage-port"));
+        boolean passwordAuthentication = Boolean.parseBoolean(options.getOrDefault("password-authentication", "false"));
 
         exitWithParent(options.get("parent-pid"));
 
@@ -39,7 +57,12 @@ public final class CassandraServerMain {
         Path storageDir = Files.createDirectories(dataDir.resolve("data"));
         Path yaml = confDir.resolve("cassandra.yaml");
         Path logback = confDir.resolve("logback.xml");
-        Files.writeString(yaml, cassandraYaml(nativePort, storagePort));
+        String yamlText = cassandraYaml(nativePort, storagePort, passwordAuthentication);
+        if (options.containsKey("tls-keystore")) {
+            yamlText += clientEncryptionYaml(required(options, "tls-keystore"), required(options, "tls-truststore"),
+                    Objects.requireNonNull(System.getenv(TLS_PASSWORD_ENV), TLS_PASSWORD_ENV + " is not set"));
+        }
+        Files.writeString(yaml, yamlText);
         Files.writeString(logback, logbackXml());
 
         // Must be set before any Cassandra or logging class initialises: both read them once.
@@ -56,6 +79,9 @@ public final class CassandraServerMain {
         // No fsync for the system keyspaces: schema changes (every CREATE TABLE of a migration)
         // go from seconds to milliseconds. Acceptable for a dev/test node, never for production.
         System.setProperty("cassandra.unsafesystem", "true");
+        // The default superuser is created 10 s after start-up by default, to let a real cluster
+        // settle; nobody could log in before then.
+        System.setProperty("cassandra.superuser_setup_delay_ms", "0");
 
         org.apache.cassandra.service.CassandraDaemon.main(new String[0]);
     }
@@ -67,6 +93,11 @@ public final class CassandraServerMain {
      * transaction than 5.0's default v1; the accept path's client-id claim is one).
      */
     static String cassandraYaml(int nativePort, int storagePort) {
+        return cassandraYaml(nativePort, storagePort, false);
+    }
+
+    /** As {@link #cassandraYaml(int, int)}, with PasswordAuthenticator when {@code passwordAuthentication}. */
+    static String cassandraYaml(int nativePort, int storagePort, boolean passwordAuthentication) {
         return """
                 cluster_name: parley-local
                 num_tokens: 1
@@ -89,14 +120,30 @@ public final class CassandraServerMain {
                 hinted_handoff_enabled: false
                 auto_snapshot: false
                 snapshot_before_compaction: false
-                authenticator: AllowAllAuthenticator
+                authenticator: %3$s
                 authorizer: AllowAllAuthorizer
                 concurrent_compactors: 1
                 key_cache_size: 8MiB
                 counter_cache_size: 1MiB
                 disk_failure_policy: stop
                 commit_failure_policy: stop
-                """.formatted(nativePort, storagePort);
+                """.formatted(nativePort, storagePort,
+                passwordAuthentication ? "PasswordAuthenticator" : "AllowAllAuthenticator");
+    }
+
+    /** TLS on the CQL port, required of every client; no client certificates asked for. */
+    static String clientEncryptionYaml(String keyStore, String trustStore, String password) {
+        return """
+                client_encryption_options:
+                  enabled: true
+                  optional: false
+                  keystore: "%s"
+                  keystore_password: "%s"
+                  truststore: "%s"
+                  truststore_password: "%s"
+                  store_type: PKCS12
+                  require_client_auth: false
+                """.formatted(keyStore, password, trustStore, password);
     }
 
     static String logbackXml() {

@@ -1,6 +1,8 @@
 package io.parley.testsupport.server;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
@@ -8,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Starts the real Cassandra node of {@code infra/cassandra-server} as a child JDK 17 JVM and waits
@@ -59,6 +62,25 @@ public final class CassandraServerLauncher {
      * @param logFile where the node's stdout and stderr go
      */
     public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile) {
+        return start(repoRoot, dataDir, nativePort, storagePort, logFile, false);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Path)}; with {@code passwordAuthentication} the node
+     * runs PasswordAuthenticator and only roles with a password log in, at first only
+     * {@link Credentials#CASSANDRA_DEFAULT_SUPERUSER} (see {@link #createLoginRole}).
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile,
+            boolean passwordAuthentication) {
+        return start(repoRoot, dataDir, nativePort, storagePort, logFile, passwordAuthentication, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, int, Path, boolean)}; with {@code tls} the CQL port speaks
+     * TLS only, serving {@code tls}'s certificate for 127.0.0.1 (connect with {@link #connect(int, Credentials, TestCertificates)}).
+     */
+    public static ServerProcess start(Path repoRoot, Path dataDir, int nativePort, int storagePort, Path logFile,
+            boolean passwordAuthentication, TestCertificates tls) {
         ServerModule module = ServerModule.of(repoRoot, "infra/cassandra-server");
         List<String> command = new ArrayList<>();
         command.add(Jdks.jdk17().toString());
@@ -78,16 +100,34 @@ public final class CassandraServerLauncher {
                 "--data-dir=" + dataDir.toAbsolutePath(),
                 "--native-port=" + nativePort,
                 "--storage-port=" + storagePort,
-                "--parent-pid=" + ProcessHandle.current().pid()));
-        return ServerProcess.start("cassandra", command, dataDir, logFile);
+                "--password-authentication=" + passwordAuthentication));
+        Map<String, String> environment = Map.of();
+        if (tls != null) {
+            command.add("--tls-keystore=" + tls.keyStore().toAbsolutePath());
+            command.add("--tls-truststore=" + tls.trustStore().toAbsolutePath());
+            environment = Map.of("CASSANDRA_SERVER_TLS_PASSWORD", tls.password());
+        }
+        command.add("--parent-pid=" + ProcessHandle.current().pid());
+        return ServerProcess.start("cassandra", command, environment, dataDir, logFile);
     }
 
     /** Waits until the CQL port accepts connections and a driver session can query it. */
     public static void awaitReady(ServerProcess cassandra, int nativePort, Duration timeout) {
+        awaitReady(cassandra, nativePort, null, timeout);
+    }
+
+    /** As {@link #awaitReady(ServerProcess, int, Duration)}, logging in as {@code credentials} (null: none). */
+    public static void awaitReady(ServerProcess cassandra, int nativePort, Credentials credentials, Duration timeout) {
+        awaitReady(cassandra, nativePort, credentials, null, timeout);
+    }
+
+    /** As {@link #awaitReady(ServerProcess, int, Credentials, Duration)}, over TLS trusting {@code tls} (null: plaintext). */
+    public static void awaitReady(ServerProcess cassandra, int nativePort, Credentials credentials, TestCertificates tls,
+            Duration timeout) {
         Readiness.await(cassandra, "Cassandra's CQL port " + nativePort + " to listen", timeout,
                 () -> Ports.isListening(nativePort));
         Readiness.await(cassandra, "a CQL session to connect to Cassandra on port " + nativePort, timeout, () -> {
-            try (CqlSession session = connect(nativePort)) {
+            try (CqlSession session = connect(nativePort, credentials, tls)) {
                 return session.execute("SELECT release_version FROM system.local").one() != null;
             } catch (RuntimeException e) {
                 return false;
@@ -97,7 +137,24 @@ public final class CassandraServerLauncher {
 
     /** A session without keyspace, with timeouts that suit DDL on a small, busy machine, and fast DDL. */
     public static CqlSession connect(int nativePort) {
-        return CqlSession.builder()
+        return connect(nativePort, null);
+    }
+
+    /** As {@link #connect(int)}, logging in as {@code credentials} (null: no authentication). */
+    public static CqlSession connect(int nativePort, Credentials credentials) {
+        return connect(nativePort, credentials, null);
+    }
+
+    /** As {@link #connect(int, Credentials)}, over TLS trusting {@code tls}'s certificate (null: plaintext). */
+    public static CqlSession connect(int nativePort, Credentials credentials, TestCertificates tls) {
+        CqlSessionBuilder builder = CqlSession.builder();
+        if (credentials != null) {
+            builder.withAuthCredentials(credentials.username(), credentials.password());
+        }
+        if (tls != null) {
+            builder.withSslContext(tls.clientSslContext());
+        }
+        return builder
                 .addContactPoint(new InetSocketAddress("127.0.0.1", nativePort))
                 .withLocalDatacenter(LOCAL_DATACENTER)
                 .withConfigLoader(DriverConfigLoader.programmaticBuilder()
@@ -110,5 +167,24 @@ public final class CassandraServerLauncher {
                         .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, Duration.ofMillis(20))
                         .build())
                 .build();
+    }
+
+    /**
+     * Creates (or resets the password of) a role that may log in and is not a superuser, through a
+     * session of a superuser. On a node with the default AllowAllAuthorizer such a role may read and
+     * write every keyspace; it is what a service should use instead of the superuser.
+     */
+    public static void createLoginRole(CqlSession superuserSession, Credentials role) {
+        // CQL takes no bind marker for a password: quote it as a string literal.
+        String name = "\"" + role.username().replace("\"", "\"\"") + "\"";
+        String password = "'" + role.password().replace("'", "''") + "'";
+        // Cassandra 5.0 refuses a second password change of a role within 5 s, so a role made
+        // just now is not "reset" again: ALTER only one that existed before.
+        boolean exists = superuserSession.execute(SimpleStatement.newInstance(
+                "SELECT role FROM system_auth.roles WHERE role = ?", role.username())).one() != null;
+        superuserSession.execute(SimpleStatement.newInstance((exists ? "ALTER ROLE " + name + " WITH PASSWORD = "
+                + password : "CREATE ROLE " + name + " WITH PASSWORD = " + password
+                + " AND LOGIN = true AND SUPERUSER = false"))
+                .setTimeout(Duration.ofSeconds(30)));
     }
 }
