@@ -466,7 +466,9 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         const renewed = await this.tryReauthenticate();
         if (renewed === 'refused') {
           this.wantConnected = false;
-          this.lastReason = 'Your session has expired. Please log in again.';
+          this.lastReason = end.code === TOKEN_EXPIRED && end.reason === TOKEN_REVOKED_REASON
+            ? 'You were signed out (a logout, or a password change). Please log in again.'
+            : 'Your session has expired. Please log in again.';
           this.emit('authExpired', { reason: this.lastReason });
           for (const w of this.welcomeWaiters.splice(0)) w.reject(new ParleyError('auth_expired', this.lastReason));
           break;
@@ -1360,8 +1362,13 @@ function lastMessageOf(message: Message): LastMessage {
   };
 }
 
-/** Close code of a session whose access token expired (docs/protocol.md, "Token expiry"). */
+/**
+ * Close code of a session whose access token expired or whose login was revoked (docs/protocol.md,
+ * "Token expiry"): both are handled alike, refresh then reconnect, or log in again if refused.
+ */
 const TOKEN_EXPIRED = 4001;
+/** The reason of a 4001 for a revoked login (logout, password change): only the message differs. */
+const TOKEN_REVOKED_REASON = 'token revoked';
 
 /** How renewing a session went: `unreachable` is worth retrying, `refused` means log in again. */
 type Renewal = 'renewed' | 'refused' | 'unreachable';
@@ -1383,7 +1390,9 @@ function describeClose(end: SocketEnd): string {
     case 1009:
       return 'A message was too big for the server.';
     case TOKEN_EXPIRED:
-      return 'The session token expired; renewing it.';
+      return end.reason === TOKEN_REVOKED_REASON
+        ? 'The login was revoked; renewing the session.'
+        : 'The session token expired; renewing it.';
     default:
       return end.reason ? `Connection lost (${end.reason}).` : 'Connection lost.';
   }

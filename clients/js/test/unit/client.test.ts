@@ -220,6 +220,36 @@ describe('ParleyClient against a fake server', () => {
     assert.equal(f.client.currentSession?.refreshToken, undefined);
   });
 
+  test('close 4001 token revoked, refresh refused (logout or password change elsewhere): authExpired says signed out, no reconnect', async () => {
+    const f = setup({ withRefreshToken: true });
+    f.refreshAnswer = { status: 401 };
+    let expired = '';
+    f.client.on('authExpired', (e) => (expired = e.reason));
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    f.last().welcome();
+    await c;
+    f.last().serverClose(4001, 'token revoked');
+    await until('authExpired', () => expired !== '');
+    assert.match(expired, /signed out/);
+    assert.match(expired, /log in again/);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(f.sockets.length, 1);
+    assert.deepEqual(f.refreshCalls, ['rt-0']);
+  });
+
+  test('close 4001 token revoked with a login still good: one refresh, then a new socket with the new token', async () => {
+    const f = setup({ withRefreshToken: true });
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    f.last().welcome();
+    await c;
+    f.last().serverClose(4001, 'token revoked');
+    await until('a second socket', () => f.sockets.length === 2);
+    assert.deepEqual(f.refreshCalls, ['rt-0']);
+    assert.equal(f.last().url, 'ws://node-2/ws/v1?access_token=tok-1');
+  });
+
   test('logout ends the login on the server with its refresh token', async () => {
     const f = setup({ withRefreshToken: true });
     await f.client.logout();

@@ -67,9 +67,11 @@ class AuthController {
     }
 
     @Operation(summary = "Log out", description = "Revokes the login the refresh token belongs to: no token of it "
-            + "refreshes any more. Access tokens already issued stay valid until they expire (at most "
-            + "parley.auth.token-ttl). Idempotent: an unknown or already revoked token also answers 204.")
+            + "refreshes any more, and the chat nodes close the WebSockets opened with its access tokens. Access "
+            + "tokens already issued stay valid for REST until they expire (at most parley.auth.token-ttl). "
+            + "Idempotent: an unknown or already revoked token also answers 204.")
     @ApiResponse(responseCode = "204", description = "Logged out")
+    @ApiResponse(responseCode = "503", description = "Revoked, but the chat nodes could not be told: retry")
     @PostMapping("/logout")
     ResponseEntity<Void> logout(@Valid @RequestBody RefreshRequest request) {
         refreshTokens.logout(request.refreshToken());
@@ -78,12 +80,14 @@ class AuthController {
 
     @Operation(summary = "Change password", description = "Needs the access token and the current password. "
             + "Revokes every login of the user (all refresh tokens, on every device) and answers new tokens for "
-            + "this one. Access tokens already issued stay valid until they expire.")
+            + "this one; the chat nodes close the user's WebSockets opened before. Access tokens already issued "
+            + "stay valid for REST until they expire. Safe to repeat after a 503.")
     @ApiResponse(responseCode = "200", description = "Password changed; tokens of a new login")
     @ApiResponse(responseCode = "400", description = "The new password breaks the rules (8-128 characters)")
     @ApiResponse(responseCode = "401", description = "No valid access token")
     @ApiResponse(responseCode = "403", description = "The current password is wrong")
     @ApiResponse(responseCode = "429", description = "Too many password attempts (the login limits); Retry-After")
+    @ApiResponse(responseCode = "503", description = "Changed, but the chat nodes could not be told: send the same request again")
     @SecurityRequirement(name = "bearer")
     @PostMapping("/password")
     TokenResponse changePassword(@Parameter(hidden = true) @AuthenticationPrincipal Jwt token,

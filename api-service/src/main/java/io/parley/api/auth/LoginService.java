@@ -49,18 +49,25 @@ class LoginService {
 
     /**
      * Changes the caller's password, revokes every refresh token of the user (every login on every
-     * device), and starts a new login for the caller. The current-password check counts against the
-     * login limits like a login does: it is as good a password oracle.
+     * device), announces that to the chat nodes (which close the user's open sessions), and starts a
+     * new login for the caller. The current-password check counts against the login limits like a
+     * login does: it is as good a password oracle.
      *
-     * @throws ApiException 403 if the current password is wrong, 429 over a login limit
+     * <p>Safe to retry: when the announcement fails the answer is 503 with the password already
+     * changed, so the same request again finds its new password already in place; it then revokes
+     * and announces again instead of answering 403.
+     *
+     * @throws ApiException 403 if the current password is wrong, 429 over a login limit, 503 if the
+     *         revocation could not be announced
      */
     TokenResponse changePassword(long userId, PasswordChangeRequest request, Optional<String> clientAddress) {
         User user = users.findById(userId).orElseThrow(() -> ApiException.unauthorized("The user no longer exists."));
         limits.checkLogin(user.username(), clientAddress);
-        if (!passwordEncoder.matches(request.currentPassword(), user.passwordHash())) {
+        if (passwordEncoder.matches(request.currentPassword(), user.passwordHash())) {
+            users.changePassword(userId, request.newPassword());
+        } else if (!passwordEncoder.matches(request.newPassword(), user.passwordHash())) {
             throw ApiException.forbidden(WRONG_CURRENT_PASSWORD);
         }
-        users.changePassword(userId, request.newPassword());
         tokens.revokeAll(userId);
         return tokens.startLogin(user);
     }

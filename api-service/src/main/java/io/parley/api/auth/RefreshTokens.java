@@ -3,6 +3,7 @@ package io.parley.api.auth;
 import io.parley.api.config.AuthProperties;
 import io.parley.api.user.User;
 import io.parley.api.user.UserService;
+import io.parley.common.events.TokensRevoked;
 import io.parley.common.web.ApiException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -43,11 +46,14 @@ class RefreshTokens {
     private final UserService users;
     private final AuthProperties properties;
     private final Clock clock;
+    private final RevocationAnnouncer announcer;
     private final SecureRandom random = new SecureRandom();
 
-    RefreshTokens(RefreshTokenStore store, TokenIssuer issuer, UserService users, AuthProperties properties, Clock clock) {
+    RefreshTokens(RefreshTokenStore store, TokenIssuer issuer, UserService users, AuthProperties properties,
+                  RevocationAnnouncer announcer, Clock clock) {
         this.store = store;
         this.issuer = issuer;
+        this.announcer = announcer;
         this.users = users;
         this.properties = properties;
         this.clock = clock;
@@ -58,7 +64,7 @@ class RefreshTokens {
         Instant now = clock.instant();
         UUID family = UUID.randomUUID();
         store.startFamily(user.id(), family, now, properties.refreshTokenTtl());
-        return respond(user, issueRefresh(user.id(), family, now));
+        return respond(user, family, issueRefresh(user.id(), family, now));
     }
 
     /**
@@ -88,20 +94,43 @@ class RefreshTokens {
             throw reused(stored);
         }
         store.touchFamily(stored.userId(), stored.familyId(), now, properties.refreshTokenTtl());
-        return respond(user.get(), issueRefresh(stored.userId(), stored.familyId(), now));
+        return respond(user.get(), stored.familyId(), issueRefresh(stored.userId(), stored.familyId(), now));
     }
 
-    /** Revokes the family of the token, if it is one of ours; unknown tokens are ignored (logout is idempotent). */
+    /**
+     * Revokes the family of the token, if it is one of ours, and announces it so that chat nodes
+     * close the sessions opened with its access tokens; unknown tokens are ignored. Idempotent: a
+     * token of an already revoked family (a retry after a 503) is revoked and announced again.
+     *
+     * @throws ApiException 503 if the announcement failed (the family is revoked; retry to announce it)
+     */
     void logout(String refreshToken) {
-        store.findToken(hash(refreshToken))
-                .ifPresent(token -> store.revokeFamily(token.userId(), token.familyId(), properties.refreshTokenTtl()));
+        Optional<RefreshTokenStore.StoredToken> token = store.findToken(hash(refreshToken));
+        if (token.isEmpty()) {
+            return;
+        }
+        long userId = token.get().userId();
+        UUID family = token.get().familyId();
+        long now = clock.millis();
+        store.revokeFamily(userId, family, properties.refreshTokenTtl());
+        announcer.announce(TokensRevoked.logout(userId, family.toString(), now));
     }
 
-    /** Revokes every family of the user (password change). */
+    /**
+     * Revokes every family of the user (password change) and announces it: chat nodes close every
+     * session of the user opened with a token issued before now. A login started after this call
+     * is not affected.
+     *
+     * @throws ApiException 503 if the announcement failed (the families are revoked; retry)
+     */
     void revokeAll(long userId) {
+        long now = clock.millis();
+        List<String> revoked = new ArrayList<>();
         for (UUID family : store.familiesOf(userId)) {
             store.revokeFamily(userId, family, properties.refreshTokenTtl());
+            revoked.add(family.toString());
         }
+        announcer.announce(TokensRevoked.everyLogin(userId, revoked, now));
     }
 
     private ApiException reused(RefreshTokenStore.StoredToken stored) {
@@ -118,8 +147,8 @@ class RefreshTokens {
         return token;
     }
 
-    private TokenResponse respond(User user, String refreshToken) {
-        return new TokenResponse(issuer.accessToken(user), "Bearer", issuer.accessTokenSeconds(),
+    private TokenResponse respond(User user, UUID family, String refreshToken) {
+        return new TokenResponse(issuer.accessToken(user, family), "Bearer", issuer.accessTokenSeconds(),
                 Long.toString(user.id()), refreshToken, properties.refreshTokenTtl().toSeconds());
     }
 

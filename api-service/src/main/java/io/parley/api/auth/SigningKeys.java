@@ -25,10 +25,13 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,8 +43,11 @@ import org.springframework.stereotype.Component;
  * included) then reads the row back with SERIAL consistency and uses what is stored, so all
  * instances and all restarts sign with the same key and publish the same JWKS.
  *
- * <p>The private key is stored unencrypted: anyone who can read the keyspace can mint tokens.
- * Protect the keyspace accordingly (or wrap the column with a KMS key, not done here).
+ * <p>The private key is stored encrypted ({@link SigningKeyCipher}: AES-256-GCM under
+ * {@code PARLEY_SIGNING_KEY_SECRET}); api-service does not start without the secret. A row kept in
+ * plain text by an older version, or encrypted under a previous secret, is re-encrypted under the
+ * current secret when it is read at start-up (a conditional update: of several instances starting
+ * at once, one re-writes it).
  */
 @Component
 public class SigningKeys {
@@ -53,15 +59,23 @@ public class SigningKeys {
     private final JWKSet privateKeys;
     private final JWKSet publicKeys;
 
-    SigningKeys(CqlSession session, AuthProperties properties, Clock clock) {
+    @Autowired
+    SigningKeys(CqlSession session, AuthProperties properties, Clock clock,
+                @Value("${parley.auth.signing-key-secret:}") String secret,
+                @Value("${parley.auth.signing-key-previous-secrets:}") String previousSecrets) {
+        this(session, properties, clock, SigningKeyCipher.of(secret, Arrays.stream(previousSecrets.split(","))
+                .map(String::strip).filter(value -> !value.isEmpty()).toList()));
+    }
+
+    SigningKeys(CqlSession session, AuthProperties properties, Clock clock, SigningKeyCipher cipher) {
         this.currentKeyId = properties.signingKeyId();
-        proposeKey(session, currentKeyId, clock);
-        RSAKey current = readCurrent(session, currentKeyId);
+        proposeKey(session, currentKeyId, clock, cipher);
+        RSAKey current = readCurrent(session, currentKeyId, cipher);
         // Sign with the current key only; verify with and publish all of them (older ones for
         // tokens issued before a rotation).
         List<JWK> published = new ArrayList<>();
         published.add(current.toPublicJWK());
-        for (RSAKey other : readAll(session)) {
+        for (RSAKey other : readAll(session, cipher)) {
             if (!other.getKeyID().equals(currentKeyId)) {
                 published.add(other.toPublicJWK());
             }
@@ -90,21 +104,21 @@ public class SigningKeys {
         return publicKeys.toJSONObject(true);
     }
 
-    private static void proposeKey(CqlSession session, String keyId, Clock clock) {
+    private static void proposeKey(CqlSession session, String keyId, Clock clock, SigningKeyCipher cipher) {
         KeyPair pair = generate();
         ResultSet result = session.execute(SimpleStatement.newInstance(
                 "INSERT INTO signing_keys (key_id, algorithm, public_key, private_key, created_at) "
                         + "VALUES (?, ?, ?, ?, ?) IF NOT EXISTS",
                 keyId, ALGORITHM,
                 ByteBuffer.wrap(pair.getPublic().getEncoded()),
-                ByteBuffer.wrap(pair.getPrivate().getEncoded()),
+                ByteBuffer.wrap(cipher.seal(keyId, pair.getPrivate().getEncoded())),
                 clock.instant()));
         if (result.wasApplied()) {
             log.info("Created signing key {}", keyId);
         }
     }
 
-    private static RSAKey readCurrent(CqlSession session, String keyId) {
+    private static RSAKey readCurrent(CqlSession session, String keyId, SigningKeyCipher cipher) {
         // SERIAL: see the winner of the LWT race even if our replica has not caught up yet.
         Row row = session.execute(SimpleStatement
                 .newInstance("SELECT key_id, algorithm, public_key, private_key FROM signing_keys WHERE key_id = ?", keyId)
@@ -112,11 +126,11 @@ public class SigningKeys {
         if (row == null || !ALGORITHM.equals(row.getString("algorithm"))) {
             throw new IllegalStateException("signing key " + keyId + " is missing or not " + ALGORITHM);
         }
-        return toJwk(keyId, row.getByteBuffer("public_key"), row.getByteBuffer("private_key"));
+        return toJwk(keyId, row.getByteBuffer("public_key"), privateKey(session, keyId, row, cipher));
     }
 
     /** The table holds a handful of rows (one per rotation), so a full scan is fine. */
-    private static List<RSAKey> readAll(CqlSession session) {
+    private static List<RSAKey> readAll(CqlSession session, SigningKeyCipher cipher) {
         ResultSet rows = session.execute(
                 "SELECT key_id, algorithm, public_key, private_key FROM signing_keys");
         List<RSAKey> keys = new ArrayList<>();
@@ -125,16 +139,38 @@ public class SigningKeys {
                 log.warn("Ignoring signing key {} with unsupported algorithm {}", row.getString("key_id"), row.getString("algorithm"));
                 continue;
             }
-            keys.add(toJwk(row.getString("key_id"), row.getByteBuffer("public_key"), row.getByteBuffer("private_key")));
+            String keyId = row.getString("key_id");
+            keys.add(toJwk(keyId, row.getByteBuffer("public_key"), privateKey(session, keyId, row, cipher)));
         }
         return keys;
     }
 
-    private static RSAKey toJwk(String keyId, ByteBuffer publicKey, ByteBuffer privateKey) {
+    /**
+     * The row's private key (PKCS#8), decrypted; re-written under the current secret first if it is
+     * in plain text (an older version) or under a previous secret (a rotation). Only if the row still
+     * holds what was read, so concurrent starts do not write it twice.
+     */
+    private static byte[] privateKey(CqlSession session, String keyId, Row row, SigningKeyCipher cipher) {
+        byte[] stored = bytes(row.getByteBuffer("private_key"));
+        byte[] pkcs8 = cipher.open(keyId, stored);
+        SigningKeyCipher.Form form = cipher.formOf(stored);
+        if (form != SigningKeyCipher.Form.CURRENT_SECRET) {
+            boolean applied = session.execute(SimpleStatement.newInstance(
+                    "UPDATE signing_keys SET private_key = ? WHERE key_id = ? IF private_key = ?",
+                    ByteBuffer.wrap(cipher.seal(keyId, pkcs8)), keyId, ByteBuffer.wrap(stored))).wasApplied();
+            if (applied) {
+                log.info("Re-encrypted signing key {} under the current secret (it was {})", keyId,
+                        form == SigningKeyCipher.Form.PLAIN ? "in plain text" : "under a previous secret");
+            }
+        }
+        return pkcs8;
+    }
+
+    private static RSAKey toJwk(String keyId, ByteBuffer publicKey, byte[] privateKey) {
         try {
             KeyFactory factory = KeyFactory.getInstance("RSA");
             RSAPublicKey pub = (RSAPublicKey) factory.generatePublic(new X509EncodedKeySpec(bytes(publicKey)));
-            RSAPrivateKey priv = (RSAPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(bytes(privateKey)));
+            RSAPrivateKey priv = (RSAPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(privateKey));
             return new RSAKey.Builder(pub).privateKey(priv).keyID(keyId)
                     .algorithm(JWSAlgorithm.RS256).keyUse(KeyUse.SIGNATURE).build();
         } catch (GeneralSecurityException e) {

@@ -16,7 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param audience        the {@code aud} of every access token; every service validates it
  *                        ({@code PARLEY_JWT_AUDIENCE}, the same variable on every service)
  * @param tokenTtl        lifetime of an access token (15 minutes by default): also how long a
- *                        revoked login may still use its last access token, and a WebSocket stays open
+ *                        revoked login may still use its last access token for REST (open WebSockets
+ *                        are closed on revocation) and a WebSocket stays open
  * @param refreshTokenTtl lifetime of a refresh token; each rotation issues a new one with a full
  *                        lifetime, so a login lasts as long as it is refreshed at least this often
  * @param signingKeyId    the {@code signing_keys} row (and JWT {@code kid}) new tokens are signed

@@ -87,7 +87,8 @@ class AuthIT extends ApiIntegrationTest {
     void everyInstanceSharesTheStoredSigningKey() throws Exception {
         // a second instance starting against the same keyspace loses the IF NOT EXISTS race and
         // must adopt the stored key rather than its own freshly generated one
-        SigningKeys secondInstance = new SigningKeys(session, properties, Clock.systemUTC());
+        SigningKeys secondInstance = new SigningKeys(session, properties, Clock.systemUTC(),
+                SigningKeyCipher.of(SIGNING_KEY_SECRET, java.util.List.of()));
 
         JWKSet published = JWKSet.parse(api.get("/api/auth/jwks", null).body());
 

@@ -15,11 +15,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "eureka.client.enabled=false",
         "parley.auth.bcrypt-strength=4",
+        "parley.auth.signing-key-secret=" + ApiIntegrationTest.SIGNING_KEY_SECRET,
         // Group ITs: a small limit to test it, and no sequencer runs here (chat-service applies
         // changes), so changes answer at once with 202 instead of waiting for it.
         "parley.groups.max-members=4",
         "parley.groups.apply-wait=0s"})
 public abstract class ApiIntegrationTest {
+
+    /** The key-encryption key of the signing keys in the test keyspace (32 bytes, base64; not a real secret). */
+    public static final String SIGNING_KEY_SECRET = "dGVzdC1zaWduaW5nLWtleS1zZWNyZXQtMzItYnl0ZXM=";
 
     @LocalServerPort
     private int port;

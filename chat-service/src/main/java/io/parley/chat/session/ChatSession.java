@@ -48,9 +48,20 @@ public final class ChatSession {
     /** When the access token of the handshake expires (epoch ms; {@link TokenExpiry#NEVER}: no expiry). */
     private final long tokenExpiresAtMillis;
     private final AtomicBoolean expiryWarned = new AtomicBoolean();
+    /** The login ({@code sid}) of the handshake token, null if it has none ({@link TokenRevocation}). */
+    private final String login;
+    /** When the handshake token was issued (epoch ms; {@link TokenRevocation#UNKNOWN_ISSUE_TIME}: unknown). */
+    private final long tokenIssuedAtMillis;
 
     ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, SessionBudget budget,
                 long now, long tokenExpiresAtMillis) {
+        this(id, userId, writer, lane, codec, budget, now, tokenExpiresAtMillis, null, TokenRevocation.UNKNOWN_ISSUE_TIME);
+    }
+
+    ChatSession(String id, long userId, SocketWriter writer, Lane lane, FrameCodec codec, SessionBudget budget,
+                long now, long tokenExpiresAtMillis, String login, long tokenIssuedAtMillis) {
+        this.login = login;
+        this.tokenIssuedAtMillis = tokenIssuedAtMillis;
         this.id = id;
         this.budget = budget;
         this.userId = userId;
@@ -209,6 +220,14 @@ public final class ChatSession {
 
     long tokenExpiresAtMillis() {
         return tokenExpiresAtMillis;
+    }
+
+    String login() {
+        return login;
+    }
+
+    long tokenIssuedAtMillis() {
+        return tokenIssuedAtMillis;
     }
 
     boolean expiryWarned() {

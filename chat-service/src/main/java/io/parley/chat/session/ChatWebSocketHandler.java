@@ -100,7 +100,8 @@ class ChatWebSocketHandler extends TextWebSocketHandler {
         }
         SocketWriter writer = SocketWriter.of(socket, settings.outboundBufferBytes(), settings.outboundSendTimeLimit());
         ChatSession session = new ChatSession(Long.toString(ids.nextId()), userId, writer, new Lane(workers), codec,
-                limits.newSession(), clock.millis(), tokenExpiresAt);
+                limits.newSession(), clock.millis(), tokenExpiresAt,
+                TokenRevocation.loginOf(socket.getPrincipal()), TokenRevocation.issuedAtMillis(socket.getPrincipal()));
         registry.add(socket.getId(), session);
         session.onLane(() -> welcome(session));
     }

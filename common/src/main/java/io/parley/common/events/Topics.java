@@ -36,6 +36,13 @@ public final class Topics {
      */
     public static final String SESSIONS = "parley.sessions";
 
+    /**
+     * {@link TokensRevoked}, keyed by user id: api-service announces every logout and password
+     * change; every chat node reads all of it (its own consumer group, from its start on) and closes
+     * the affected sessions it holds. One partition: revocations are rare, and every node reads all.
+     */
+    public static final String TOKEN_REVOCATIONS = "parley.auth.revocations";
+
     private static final String NODE_DELIVERIES_PREFIX = "parley.deliveries.node.";
 
     /**

@@ -28,6 +28,12 @@ public final class TokenValidation {
     public static final String AUDIENCE_PROPERTY = "parley.auth.audience";
     public static final String DEFAULT_ISSUER = "parley";
     public static final String DEFAULT_AUDIENCE = "parley";
+    /**
+     * The login an access token was issued for (its refresh-token family id, a UUID string): what a
+     * revocation ({@code io.parley.common.events.TokensRevoked}) names. Not validated: tokens issued
+     * before the claim existed have none and stay valid until they expire.
+     */
+    public static final String LOGIN_CLAIM = "sid";
 
     private TokenValidation() {
     }

@@ -122,6 +122,7 @@ public final class LocalSystem implements AutoCloseable {
     private final List<ServerProcess> services = new ArrayList<>();
     private final ServerProcess[] chatNodes;
     private RegistryPassword registryPassword;
+    private SigningKeySecret signingKeySecret;
     private volatile Duration startupTime;
     private boolean closed;
 
@@ -164,6 +165,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         progress("starting in " + dataDir + " (logs in " + dataDir.resolve("logs") + ")");
         registryPassword = RegistryPassword.inDataDir(dataDir);
+        signingKeySecret = SigningKeySecret.inDataDir(dataDir);
 
         ServerProcess kafka = track(infra, KafkaServerLauncher.start(repoRoot, dataDir.resolve("kafka"),
                 ports.kafka(), ports.kafkaController(), log("kafka")));
@@ -472,9 +474,13 @@ public final class LocalSystem implements AutoCloseable {
             command.add("--parley.chat.public-ws-url=ws://127.0.0.1:" + port + "/ws/v1");
         }
         // The secret travels in the environment, never on the command line (ps shows that to everyone).
-        ServerProcess process = ServerProcess.start(name, command,
-                Map.of("PARLEY_REGISTRY_USER", RegistryPassword.USER, "PARLEY_REGISTRY_PASSWORD", registryPassword.value()),
-                dataDir, log(name));
+        Map<String, String> environment = new java.util.HashMap<>(
+                Map.of("PARLEY_REGISTRY_USER", RegistryPassword.USER, "PARLEY_REGISTRY_PASSWORD", registryPassword.value()));
+        if (kind == ServiceKind.API) {
+            // only api-service holds the signing keys
+            environment.put(SigningKeySecret.VARIABLE, signingKeySecret.value());
+        }
+        ServerProcess process = ServerProcess.start(name, command, Map.copyOf(environment), dataDir, log(name));
         synchronized (this) {
             services.add(process);
         }

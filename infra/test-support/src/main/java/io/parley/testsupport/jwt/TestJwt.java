@@ -68,6 +68,14 @@ public class TestJwt {
     }
 
     /**
+     * A valid one-hour token of one login of the user: a {@code sid} claim naming the login, as
+     * api-service issues them (what a revocation names), issued at {@code issuedAt}.
+     */
+    public static String tokenOfLogin(long userId, String login, Instant issuedAt) {
+        return sign(KEYS, userId, issuedAt, issuedAt.plus(Duration.ofHours(1)), ISSUER, AUDIENCE, login);
+    }
+
+    /**
      * The trusted public key as a JWKS document, for a service started as a separate process
      * (its {@code jwk-set-uri} points at a test HTTP server serving this).
      */
@@ -81,13 +89,21 @@ public class TestJwt {
     }
 
     private static String sign(KeyPair keys, long userId, Duration ttl, String issuer, String audience) {
+        Instant now = Instant.now();
+        return sign(keys, userId, now, now.plus(ttl), issuer, audience, null);
+    }
+
+    private static String sign(KeyPair keys, long userId, Instant issuedAt, Instant expiresAt, String issuer,
+                               String audience, String login) {
         RSAKey key = new RSAKey.Builder((RSAPublicKey) keys.getPublic()).privateKey((RSAPrivateKey) keys.getPrivate())
                 .keyID("test").build();
         var encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(key)));
-        Instant now = Instant.now();
-        JwtClaimsSet claims = JwtClaimsSet.builder().issuer(issuer).audience(List.of(audience))
-                .subject(Long.toString(userId)).issuedAt(now).expiresAt(now.plus(ttl)).build();
-        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims))
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().issuer(issuer).audience(List.of(audience))
+                .subject(Long.toString(userId)).issuedAt(issuedAt).expiresAt(expiresAt);
+        if (login != null) {
+            claims.claim("sid", login);
+        }
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build()))
                 .getTokenValue();
     }
 
