@@ -11,6 +11,7 @@ import type {
   LastMessage,
   Message,
   Presence,
+  PresenceVisibility,
   ReceiptFrame,
   ServerFrame,
   Session,
@@ -87,6 +88,8 @@ export interface ParleyEvents {
   typing: { conversationId: string; userIds: string[] };
   /** Presence of some users changed (or an answer to subscribe/query arrived). */
   presence: Presence[];
+  /** The server confirmed your presence setting (the answer to `setPresenceVisibility`/`setPresenceHidden`). */
+  presenceSettings: { visibility: PresenceVisibility; hidden: boolean };
   /** An error frame that answered no request of the app (typing, a receipt…). */
   error: ErrorFrame;
   /** A sync (with all its `more` pages) finished: what the device holds is what the server said. */
@@ -723,6 +726,9 @@ export class ParleyClient extends Emitter<ParleyEvents> {
         return;
       case 'presence':
         return this.onPresence(frame.users, frame.ref);
+      case 'presence_settings':
+        this.emit('presenceSettings', { visibility: frame.visibility, hidden: frame.hidden });
+        return;
       case 'token_expiring':
         // Renew now, so the reconnect at the 4001 close needs no round trip (errors: handled then).
         void this.refreshOnce();
@@ -1314,7 +1320,18 @@ export class ParleyClient extends Emitter<ParleyEvents> {
     });
   }
 
-  /** Hides your presence from everyone (all your devices), or shows it again. */
+  /**
+   * Chooses who sees your presence (all your devices): `contacts` (the default: people you have
+   * sent a 1:1 message to), `conversations` or `nobody`. Confirmed by a `presenceSettings` event.
+   */
+  setPresenceVisibility(visibility: PresenceVisibility): boolean {
+    return this.write({ type: 'presence_settings', id: `s-${newKey()}`, visibility });
+  }
+
+  /**
+   * The older form of `setPresenceVisibility`: `true` = `nobody`, `false` = back to the default
+   * (`contacts`, not `conversations`).
+   */
   setPresenceHidden(hidden: boolean): boolean {
     return this.write({ type: 'presence_settings', id: `s-${newKey()}`, hidden });
   }

@@ -78,6 +78,12 @@ export interface TypingFrame {
 
 export type PresenceStatus = 'online' | 'offline' | 'unknown';
 
+/**
+ * Who may see your presence (`presence_settings`): `contacts` (the server's default: people you
+ * have sent a 1:1 message to), `conversations` (everyone you share a conversation with), `nobody`.
+ */
+export type PresenceVisibility = 'contacts' | 'conversations' | 'nobody';
+
 export interface Presence {
   userId: Id;
   status: PresenceStatus;
@@ -95,7 +101,7 @@ export type ServerFrame =
   | { type: 'pong' }
   | { type: 'reconnect'; reason?: string }
   | { type: 'presence'; ref?: string; users: Presence[] }
-  | { type: 'presence_settings'; ref?: string; hidden: boolean }
+  | { type: 'presence_settings'; ref?: string; visibility: PresenceVisibility; hidden: boolean }
   | { type: 'token_expiring'; expiresAt: number };
 
 // --- REST ------------------------------------------------------------------------------------

@@ -143,8 +143,13 @@ describe('the SDK against a running Parley', () => {
     alice.stopTyping(conversationId);
     await waitFor('and stop', () => !bob.typists(conversationId).includes(alice.userId!), 10_000);
 
+    // Under the default (contacts) group members see nothing of each other: Alice and Carol
+    // choose to show their presence to everyone they share a conversation with.
+    alice.setPresenceVisibility('conversations');
+    carol.setPresenceVisibility('conversations');
     bob.subscribePresence();
     await waitFor('Bob sees Carol online', () => bob.presence(carol.userId!)?.status === 'online', 10_000);
+    await waitFor('and Alice', () => bob.presence(alice.userId!)?.status === 'online', 10_000);
     const answer = await bob.queryPresence([alice.userId!, '1']);
     assert.deepEqual(answer.map((p) => p.status), ['online', 'unknown']);
   });

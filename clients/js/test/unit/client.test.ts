@@ -297,6 +297,28 @@ describe('ParleyClient against a fake server', () => {
     assert.equal(f.last().ofType('send')[0].id, 'keep-me');
   });
 
+  test('presence visibility: the new field, the older hidden alias, and the confirmed setting as an event', async () => {
+    const f = setup();
+    const c = f.client.connect();
+    await until('socket', () => f.sockets.length === 1);
+    const s = f.last();
+    s.welcome();
+    await c;
+
+    const confirmed: { visibility: string; hidden: boolean }[] = [];
+    f.client.on('presenceSettings', (settings) => confirmed.push(settings));
+    assert.equal(f.client.setPresenceVisibility('conversations'), true);
+    assert.equal(f.client.setPresenceHidden(true), true);
+    const sent = s.ofType('presence_settings');
+    assert.equal(sent[0].visibility, 'conversations');
+    assert.equal(sent[0].hidden, undefined, 'the new form sends no hidden to contradict it');
+    assert.equal(sent[1].hidden, true);
+    assert.notEqual(sent[0].id, sent[1].id);
+
+    s.frame({ type: 'presence_settings', ref: sent[1].id, visibility: 'nobody', hidden: true });
+    assert.deepEqual(confirmed, [{ visibility: 'nobody', hidden: true }]);
+  });
+
   test('a presence query settles on its answer, on its error, and when the connection ends', async () => {
     const f = setup();
     const c = f.client.connect();

@@ -391,6 +391,10 @@ class ChatEndToEndIT {
         }
 
         ChatConnection b = connect(1, bob);
+        // Under the default visibility ("contacts") alice sees bob only once bob has sent her a
+        // 1:1 message (her messages to him do not count); that first message shows him online.
+        b.send(new ClientFrame.Send("c-consent", null, alice.userId(), "Hi Alice"));
+        b.await(Ack.class, ack -> "c-consent".equals(ack.id()));
         a.await(ServerFrame.Presence.class, p -> shows(p, bob, "online"));
         b.close();
         ServerFrame.Presence offline = a.await(ServerFrame.Presence.class, p -> shows(p, bob, "offline"));

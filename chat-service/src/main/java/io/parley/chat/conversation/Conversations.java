@@ -183,6 +183,23 @@ public class Conversations {
         kinds.put(conversationId, kind);
     }
 
+    /**
+     * The other member, if the conversation is a 1:1 conversation of the user whose kind this
+     * node already knows (the send path learnt it checking membership); never reads.
+     */
+    public OptionalLong knownDirectPeer(long conversationId, long userId) {
+        Kind kind = kinds.get(conversationId);
+        if (kind == null || !kind.direct() || !kind.members().contains(userId)) {
+            return OptionalLong.empty();
+        }
+        for (long member : kind.members()) {
+            if (member != userId) {
+                return OptionalLong.of(member);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
     /** Drops the cached members of a conversation (its membership just changed). */
     public void forget(long conversationId) {
         membersCache.remove(conversationId);

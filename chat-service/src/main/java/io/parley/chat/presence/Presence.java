@@ -6,6 +6,7 @@ import io.parley.common.protocol.ClientFrame;
 import io.parley.common.protocol.ServerFrame;
 import io.parley.common.protocol.ServerFrame.UserPresence;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public class Presence {
         // (the push is flushed on this lane, behind it), so the client ends with the newest state.
         subscriptions.subscribe(session);
         Set<Long> contacts = announcer.contacts(session.userId());
-        return new ServerFrame.Presence(frame.id(), views(contacts, contacts));
+        return new ServerFrame.Presence(frame.id(), views(session.userId(), contacts, contacts));
     }
 
     private ServerFrame query(long asker, ClientFrame.PresenceQuery frame) {
@@ -112,11 +113,11 @@ public class Presence {
             }
             asked.add(Long.parseLong(id));
         }
-        return new ServerFrame.Presence(frame.id(), views(asked, visibleTo(asker, asked)));
+        return new ServerFrame.Presence(frame.id(), views(asker, asked, sharingWith(asker, asked)));
     }
 
     /** The asked users who share a conversation with the asker (the asker sees themself). */
-    private Set<Long> visibleTo(long asker, Set<Long> asked) {
+    private Set<Long> sharingWith(long asker, Set<Long> asked) {
         Set<Long> mine = store.conversationsOf(asker);
         Set<Long> visible = new LinkedHashSet<>();
         for (long user : asked) {
@@ -127,41 +128,62 @@ public class Presence {
         return visible;
     }
 
-    private List<UserPresence> views(Set<Long> users, Set<Long> visible) {
-        Map<Long, PresenceStore.State> states = store.states(visible);
+    /**
+     * What the viewer may see of each user. {@code sharing}: those of the users who share a
+     * conversation with the viewer (the others are {@code unknown}). For users whose visibility is
+     * {@code contacts}, one row read each says whether they have messaged the viewer.
+     */
+    private List<UserPresence> views(long viewer, Set<Long> users, Set<Long> sharing) {
+        Map<Long, PresenceStore.State> states = store.states(sharing);
+        Set<Long> contactsOnly = new HashSet<>();
+        states.forEach((user, state) -> {
+            if (user != viewer && state.visibility() == PresenceVisibility.CONTACTS) {
+                contactsOnly.add(user);
+            }
+        });
+        Set<Long> viewerIsContactOf = contactsOnly.isEmpty() ? Set.of() : store.usersWithContact(contactsOnly, viewer);
         List<UserPresence> views = new ArrayList<>(users.size());
         for (long user : users) {
-            views.add(PresenceViews.view(user, states.getOrDefault(user, PresenceStore.State.NEVER_SEEN),
-                    visible.contains(user)));
+            PresenceStore.State state = states.getOrDefault(user, PresenceStore.State.NEVER_SEEN);
+            boolean shares = user == viewer || sharing.contains(user);
+            boolean allowed = PresenceViews.allowed(viewer, user, shares, state.visibility(),
+                    viewerIsContactOf.contains(user));
+            views.add(PresenceViews.view(user, state, shares, allowed));
         }
         return views;
     }
 
     private ServerFrame settings(long userId, ClientFrame.PresenceSettings frame) {
-        if (frame.hidden() == null) {
-            return error(MISSING_FIELD, "hidden is required", frame.id(), "hidden");
+        PresenceVisibility requested;
+        if (frame.visibility() != null) {
+            requested = PresenceVisibility.fromWire(frame.visibility());
+            if (requested == null) {
+                return error(INVALID_FIELD, "visibility is one of contacts, conversations, nobody", frame.id(), "visibility");
+            }
+            if (frame.hidden() != null && frame.hidden() != (requested == PresenceVisibility.NOBODY)) {
+                return error(INVALID_FIELD, "hidden contradicts visibility (hidden:true means nobody); send one of them",
+                        frame.id(), "hidden");
+            }
+        } else if (frame.hidden() != null) {
+            requested = PresenceVisibility.fromHidden(frame.hidden());
+        } else {
+            return error(MISSING_FIELD, "visibility is required", frame.id(), "visibility");
         }
-        boolean hidden = frame.hidden();
         PresenceStore.State before = store.state(userId);
-        store.setHidden(userId, hidden);
-        if (before.hidden() != hidden) {
-            // What contacts saw changes now: hiding looks like going offline (without last-seen),
-            // showing again reveals the real state.
+        store.setVisibility(userId, requested);
+        if (before.visibility() != requested) {
+            // What contacts see changes now, open subscriptions included: those shut out see
+            // "offline, no last-seen" (like a user who went offline), those let in the real state.
             workers.execute(() -> {
                 try {
-                    if (hidden) {
-                        announcer.announce(userId, false, null);
-                    } else {
-                        PresenceStore.State now = store.state(userId);
-                        announcer.announce(userId, now.online(),
-                                now.lastSeen() == null ? null : now.lastSeen().toEpochMilli());
-                    }
+                    announcer.announceVisibility(userId, store.state(userId));
                 } catch (RuntimeException e) {
                     log.warn("announcing presence settings of user {} failed: {}", userId, e.toString());
                 }
             });
         }
-        return new ServerFrame.PresenceSettingsResult(frame.id(), hidden);
+        return new ServerFrame.PresenceSettingsResult(frame.id(), requested.wireName(),
+                requested == PresenceVisibility.NOBODY);
     }
 
     private static ServerFrame error(String code, String message, String ref, String field) {

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Tells the users who care that someone's presence changed: the members of that user's
- * conversations of at most {@code push-limit} members ("contacts") who have a session somewhere.
+ * conversations of at most {@code push-limit} members ("contacts") whom the user's
+ * {@link PresenceVisibility} admits and who have a session somewhere.
  * One {@link PresenceChanged} per chat node holding such sessions, on that node's presence topic.
  * The cost of a change is one conversation list, the (cached) member lists, and a look
  * into the session directory per contact: it grows with who cares, never with total traffic.
@@ -59,15 +60,63 @@ class PresenceAnnouncer {
     }
 
     /**
-     * Publishes the change as others may see it; the caller has applied the hidden rule (a hidden
-     * user is announced offline without last-seen, once, when hiding).
+     * Publishes a transition of the user to the contacts the user's visibility admits; the others
+     * keep seeing "offline, no last-seen" and are told nothing.
      */
-    void announce(long userId, boolean online, Long lastSeen) {
+    void announce(long userId, boolean online, Long lastSeen, PresenceVisibility visibility) {
         Set<Long> contacts = contacts(userId);
-        if (contacts.isEmpty()) {
+        publish(userId, admitted(userId, contacts, visibility), online, lastSeen);
+    }
+
+    /**
+     * The user changed who may see them: every contact gets what they may see now (admitted: the
+     * real state; the others: "offline, no last-seen"), so open subscriptions follow at once.
+     */
+    void announceVisibility(long userId, PresenceStore.State state) {
+        Set<Long> contacts = contacts(userId);
+        Set<Long> admitted = admitted(userId, contacts, state.visibility());
+        Set<Long> shutOut = new HashSet<>(contacts);
+        shutOut.removeAll(admitted);
+        publish(userId, admitted, state.online(), lastSeenOf(state));
+        publish(userId, shutOut, false, null);
+    }
+
+    /**
+     * The user has just sent the viewer a first 1:1 message (as far as this node knows): under
+     * {@code contacts} the viewer may see the user from now on, so an open subscription shows the
+     * real state at once instead of at the user's next transition.
+     */
+    void announceNewContact(long userId, long viewer, PresenceStore.State state) {
+        if (state.visibility() == PresenceVisibility.CONTACTS) {
+            publish(userId, Set.of(viewer), state.online(), lastSeenOf(state));
+        }
+    }
+
+    /** The contacts the user's visibility admits. */
+    private Set<Long> admitted(long userId, Set<Long> contacts, PresenceVisibility visibility) {
+        return switch (visibility) {
+            case NOBODY -> Set.of();
+            case CONVERSATIONS -> contacts;
+            case CONTACTS -> {
+                if (contacts.isEmpty()) {
+                    yield Set.of();
+                }
+                Set<Long> messaged = store.contactsOf(userId);
+                messaged.retainAll(contacts);
+                yield messaged;
+            }
+        };
+    }
+
+    private static Long lastSeenOf(PresenceStore.State state) {
+        return state.online() || state.lastSeen() == null ? null : state.lastSeen().toEpochMilli();
+    }
+
+    private void publish(long userId, Set<Long> audience, boolean online, Long lastSeen) {
+        if (audience.isEmpty()) {
             return;
         }
-        Map<String, List<Long>> recipientsByNode = directory.usersByNode(contacts);
+        Map<String, List<Long>> recipientsByNode = directory.usersByNode(audience);
         String key = Long.toString(userId);
         recipientsByNode.forEach((node, recipients) -> kafka
                 .send(Topics.nodePresence(node), key, new PresenceChanged(userId, online, lastSeen, recipients))

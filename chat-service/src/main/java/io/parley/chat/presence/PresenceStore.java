@@ -14,15 +14,18 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.stereotype.Component;
 
 /**
- * The presence tables of schema V002 (see its comments). Every state change of {@code online}
+ * The presence tables of schemas V002 and V009 (see their comments). Every state change of {@code online}
  * is a lightweight transaction, so concurrent nodes agree on one winner who announces it.
  */
 @Component
 class PresenceStore {
 
-    /** A user's stored presence; {@code lastSeen} is null until the user was first offline. */
-    record State(boolean online, Instant lastSeen, boolean hidden) {
-        static final State NEVER_SEEN = new State(false, null, false);
+    /**
+     * A user's stored presence; {@code lastSeen} is null until the user was first offline;
+     * {@code visibility} is who may see the rest (the default until the user chose).
+     */
+    record State(boolean online, Instant lastSeen, PresenceVisibility visibility) {
+        static final State NEVER_SEEN = new State(false, null, PresenceVisibility.DEFAULT);
     }
 
     /** A chat node process; {@code reaper} is the instance reaping it, or null. */
@@ -33,8 +36,12 @@ class PresenceStore {
     private final PreparedStatement selectState;
     private final PreparedStatement insertOnline;
     private final PreparedStatement markOnline;
+    private final PreparedStatement markOnlineFirstTime;
     private final PreparedStatement markOffline;
-    private final PreparedStatement setHidden;
+    private final PreparedStatement setVisibility;
+    private final PreparedStatement insertContact;
+    private final PreparedStatement selectContacts;
+    private final PreparedStatement selectContact;
     private final PreparedStatement selectUserInstances;
     private final PreparedStatement insertUserInstance;
     private final PreparedStatement deleteUserInstance;
@@ -55,14 +62,22 @@ class PresenceStore {
 
     PresenceStore(CqlSession session) {
         this.session = session;
-        this.selectState = session.prepare("SELECT online, last_seen, hidden FROM user_presence WHERE user_id = ?");
+        this.selectState = session.prepare(
+                "SELECT online, last_seen, hidden, visibility FROM user_presence WHERE user_id = ?");
         this.insertOnline = session.prepare(
                 "INSERT INTO user_presence (user_id, online, changed_at) VALUES (?, true, ?) IF NOT EXISTS");
         this.markOnline = session.prepare(
                 "UPDATE user_presence SET online = true, changed_at = ? WHERE user_id = ? IF online = false");
+        this.markOnlineFirstTime = session.prepare(
+                "UPDATE user_presence SET online = true, changed_at = ? WHERE user_id = ? IF online = null");
         this.markOffline = session.prepare(
                 "UPDATE user_presence SET online = false, changed_at = ?, last_seen = ? WHERE user_id = ? IF online = true");
-        this.setHidden = session.prepare("UPDATE user_presence SET hidden = ? WHERE user_id = ?");
+        this.setVisibility = session.prepare("UPDATE user_presence SET visibility = ?, hidden = ? WHERE user_id = ?");
+        this.insertContact = session.prepare(
+                "INSERT INTO presence_contacts (user_id, contact_id, since) VALUES (?, ?, ?)");
+        this.selectContacts = session.prepare("SELECT contact_id FROM presence_contacts WHERE user_id = ?");
+        this.selectContact = session.prepare(
+                "SELECT contact_id FROM presence_contacts WHERE user_id = ? AND contact_id = ?");
         this.selectUserInstances = session.prepare("SELECT instance_id FROM presence_user_instances WHERE user_id = ?");
         this.insertUserInstance = session.prepare(
                 "INSERT INTO presence_user_instances (user_id, instance_id) VALUES (?, ?)");
@@ -114,7 +129,19 @@ class PresenceStore {
             return State.NEVER_SEEN;
         }
         return new State(!row.isNull("online") && row.getBoolean("online"), row.getInstant("last_seen"),
-                !row.isNull("hidden") && row.getBoolean("hidden"));
+                visibilityOf(row));
+    }
+
+    /**
+     * The stored choice; rows written before V009 (or by a node that only knows {@code hidden})
+     * carry only the boolean: {@code hidden = true} stays hidden from everyone.
+     */
+    private static PresenceVisibility visibilityOf(Row row) {
+        PresenceVisibility chosen = row.isNull("visibility") ? null : PresenceVisibility.fromWire(row.getString("visibility"));
+        if (chosen != null) {
+            return chosen;
+        }
+        return !row.isNull("hidden") && row.getBoolean("hidden") ? PresenceVisibility.NOBODY : PresenceVisibility.DEFAULT;
     }
 
     /** Online from offline or from never seen; true only for the one caller whose change applied. */
@@ -122,8 +149,13 @@ class PresenceStore {
         if (session.execute(markOnline.bind(now, userId)).wasApplied()) {
             return true;
         }
-        // Not applied: either online already, or no row yet (a condition on a missing row fails).
-        return state(userId) == State.NEVER_SEEN && session.execute(insertOnline.bind(userId, now)).wasApplied();
+        // Not applied: online already, no row yet (a condition on a missing row fails), or a row
+        // without online (the user chose a visibility before first being online).
+        Row row = session.execute(selectState.bind(userId)).one();
+        if (row == null) {
+            return session.execute(insertOnline.bind(userId, now)).wasApplied();
+        }
+        return row.isNull("online") && session.execute(markOnlineFirstTime.bind(now, userId)).wasApplied();
     }
 
     /** Online to offline; true only for the one caller whose change applied. */
@@ -131,8 +163,39 @@ class PresenceStore {
         return session.execute(markOffline.bind(now, now, userId)).wasApplied();
     }
 
-    void setHidden(long userId, boolean hidden) {
-        session.execute(setHidden.bind(hidden, userId));
+    /** Stores the choice; {@code hidden} is kept in step for nodes that only read the boolean. */
+    void setVisibility(long userId, PresenceVisibility visibility) {
+        session.execute(setVisibility.bind(visibility.wireName(), visibility == PresenceVisibility.NOBODY, userId));
+    }
+
+    // --- presence_contacts: whom a user has sent a 1:1 message to ------------------------------
+
+    /** The user has sent the contact a 1:1 message (idempotent; a repeat only moves {@code since}). */
+    void addContact(long userId, long contactId, Instant since) {
+        session.execute(insertContact.bind(userId, contactId, since));
+    }
+
+    /** Everyone the user has sent a 1:1 message to: one partition read. */
+    Set<Long> contactsOf(long userId) {
+        Set<Long> contacts = new HashSet<>();
+        session.execute(selectContacts.bind(userId)).forEach(row -> contacts.add(row.getLong("contact_id")));
+        return contacts;
+    }
+
+    /** Those of the users who have sent the viewer a 1:1 message (point reads in parallel). */
+    Set<Long> usersWithContact(Set<Long> users, long viewer) {
+        Map<Long, CompletableFuture<Boolean>> reads = new HashMap<>();
+        for (long user : users) {
+            reads.put(user, session.executeAsync(selectContact.bind(user, viewer))
+                    .thenApply(rs -> rs.one() != null).toCompletableFuture());
+        }
+        Set<Long> found = new HashSet<>();
+        reads.forEach((user, read) -> {
+            if (read.join()) {
+                found.add(user);
+            }
+        });
+        return found;
     }
 
     // --- which instances hold a user -------------------------------------------------------------

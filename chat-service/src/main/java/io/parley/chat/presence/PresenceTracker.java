@@ -157,8 +157,8 @@ class PresenceTracker {
         if (state.online()) {
             return;
         }
-        if (store.markOnline(userId, clock.instant()) && !state.hidden()) {
-            announcer.announce(userId, true, null);
+        if (store.markOnline(userId, clock.instant())) {
+            announcer.announce(userId, true, null, state.visibility());
         }
     }
 
@@ -180,9 +180,8 @@ class PresenceTracker {
             store.markOnline(userId, now);
             return;
         }
-        if (!store.state(userId).hidden()) {
-            announcer.announce(userId, false, now.toEpochMilli());
-        }
+        // Visibility read after the flip: a change of it made meanwhile is not undone by this announcement.
+        announcer.announce(userId, false, now.toEpochMilli(), store.state(userId).visibility());
     }
 
     private boolean heldAnywhere(long userId) {

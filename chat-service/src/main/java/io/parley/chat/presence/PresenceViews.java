@@ -13,16 +13,34 @@ final class PresenceViews {
     }
 
     /**
-     * @param visible whether the viewer shares a conversation with the user (or is the user): a
-     *                stranger learns nothing, not even whether the user exists
+     * Whether the viewer may see the user's real state: always themself; otherwise only someone
+     * who shares a conversation with the user and whom the user's visibility admits.
+     *
+     * @param sharesConversation whether viewer and user are both (still) members of a conversation
+     * @param viewerIsContact    whether the user has sent the viewer a 1:1 message
      */
-    static UserPresence view(long userId, PresenceStore.State state, boolean visible) {
+    static boolean allowed(long viewer, long userId, boolean sharesConversation, PresenceVisibility visibility,
+                           boolean viewerIsContact) {
+        if (viewer == userId) {
+            return true;
+        }
+        return sharesConversation && visibility.allows(viewerIsContact);
+    }
+
+    /**
+     * @param sharesConversation whether the viewer shares a conversation with the user (or is the
+     *                user): a stranger learns nothing, not even whether the user exists
+     * @param allowed whether the user's visibility admits the viewer ({@link #allowed}); a viewer
+     *                not admitted sees "offline, no last-seen", exactly what a user who never came
+     *                online looks like, so nobody learns that they in particular are shut out
+     */
+    static UserPresence view(long userId, PresenceStore.State state, boolean sharesConversation, boolean allowed) {
         String id = Long.toString(userId);
-        if (!visible) {
+        if (!sharesConversation) {
             return new UserPresence(id, UNKNOWN, null);
         }
-        if (state.hidden()) {
-            return new UserPresence(id, OFFLINE, null);
+        if (!allowed) {
+            return masked(userId);
         }
         if (state.online()) {
             return new UserPresence(id, ONLINE, null);
@@ -30,7 +48,12 @@ final class PresenceViews {
         return new UserPresence(id, OFFLINE, state.lastSeen() == null ? null : state.lastSeen().toEpochMilli());
     }
 
-    /** A pushed change as a frame entry (the announcer already applied the hidden rule). */
+    /** What a viewer who may not see the user is shown. */
+    static UserPresence masked(long userId) {
+        return new UserPresence(Long.toString(userId), OFFLINE, null);
+    }
+
+    /** A pushed change as a frame entry (the announcer already chose who may receive it). */
     static UserPresence change(long userId, boolean online, Long lastSeen) {
         return new UserPresence(Long.toString(userId), online ? ONLINE : OFFLINE, online ? null : lastSeen);
     }

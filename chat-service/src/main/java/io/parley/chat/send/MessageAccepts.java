@@ -3,6 +3,7 @@ package io.parley.chat.send;
 import com.datastax.oss.driver.api.core.DriverException;
 import io.parley.chat.config.ChatSettings;
 import io.parley.chat.conversation.Conversations;
+import io.parley.chat.presence.PresenceContacts;
 import io.parley.common.events.MessageSubmitted;
 import io.parley.common.events.Topics;
 import io.parley.common.protocol.ClientFrame;
@@ -41,15 +42,17 @@ public class MessageAccepts {
     private final IdGenerator ids;
     private final Clock clock;
     private final ChatSettings settings;
+    private final PresenceContacts presenceContacts;
 
     MessageAccepts(Conversations conversations, ClientMessageClaims claims, KafkaTemplate<String, Object> kafka,
-                   IdGenerator ids, Clock clock, ChatSettings settings) {
+                   IdGenerator ids, Clock clock, ChatSettings settings, PresenceContacts presenceContacts) {
         this.conversations = conversations;
         this.claims = claims;
         this.kafka = kafka;
         this.ids = ids;
         this.clock = clock;
         this.settings = settings;
+        this.presenceContacts = presenceContacts;
     }
 
     /**
@@ -80,6 +83,7 @@ public class MessageAccepts {
                                                        SendValidation.Valid send) {
         long conversationId;
         CompletableFuture<Boolean> member;
+        OptionalLong directPeer;
         if (send.to() != null) {
             if (send.to() == senderId) {
                 return CompletableFuture.completedFuture(unknownRecipient(send));
@@ -93,10 +97,12 @@ public class MessageAccepts {
                 conversationId = conversations.directConversation(senderId, send.to());
             }
             member = CompletableFuture.completedFuture(true);
+            directPeer = OptionalLong.of(send.to());
         } else {
             conversationId = send.conversationId();
             // Uncached: a member removed from a group must not send once the removal is applied.
             member = conversations.isMemberNowAsync(conversationId, senderId);
+            directPeer = conversations.knownDirectPeer(conversationId, senderId); // memory only
         }
 
         // The membership read and the claim (a write; for a marked resend a read first) overlap
@@ -121,7 +127,15 @@ public class MessageAccepts {
                     sessionId, send.clientId(), send.text(), claimed.sentAt());
             ServerFrame ack = new ServerFrame.Ack(send.clientId(), Long.toString(claimed.messageId()),
                     Long.toString(claimed.conversationId()), claimed.sentAt());
-            return publish(submitted).thenApply(published -> published ? ack : unavailable(send.clientId()));
+            return publish(submitted).thenApply(published -> {
+                if (!published) {
+                    return unavailable(send.clientId());
+                }
+                // Admits the recipient to the sender's presence (default visibility "contacts"):
+                // a map lookup here; a pair new to this node is written later, off this path.
+                directPeer.ifPresent(peer -> presenceContacts.messaged(senderId, peer));
+                return ack;
+            });
         }).exceptionally(failure -> {
             // The membership read or the claim failed (Cassandra unreachable): nothing was published.
             log.warn("send {} of user {} not accepted: {}", send.clientId(), senderId, failure.toString());

@@ -144,6 +144,7 @@ final class FrameCodec {
             }
         } else if (frame instanceof ClientFrame.PresenceSettings settings) {
             unicode("id", settings.id(), null);
+            unicode("visibility", settings.visibility(), ref);
         } else if (frame instanceof ClientFrame.Receipt receipt) {
             unicode("id", receipt.id(), null);
             unicode("conversationId", receipt.conversationId(), ref);

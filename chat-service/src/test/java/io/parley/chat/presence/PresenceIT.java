@@ -99,10 +99,16 @@ class PresenceIT {
         return URI.create("ws://127.0.0.1:" + node.getEnvironment().getProperty("local.server.port") + "/ws/v1");
     }
 
+    /**
+     * A user who chose to show their presence to everyone they share a conversation with: these
+     * tests are about liveness, not consent (that is PresenceVisibilityIT). The row has no
+     * {@code online} yet, as when a user chooses before first coming online.
+     */
     private long newUser() {
         long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         cassandra.execute("INSERT INTO users (user_id, username, created_at) VALUES (?, ?, ?)",
                 id, "it-" + id, Instant.now());
+        cassandra.execute("INSERT INTO user_presence (user_id, visibility, hidden) VALUES (?, 'conversations', false)", id);
         return id;
     }
 
@@ -361,6 +367,7 @@ class PresenceIT {
             bobOnB.send(Map.of("type", "presence_settings", "id", "h", "hidden", true));
             JsonNode settings = bobOnB.nextIgnoringPongs("presence_settings");
             assertThat(settings.path("hidden").asBoolean()).isTrue();
+            assertThat(settings.path("visibility").asString()).isEqualTo("nobody");
             assertThat(settings.path("ref").asString()).isEqualTo("h");
             JsonNode hidden = nextChangeOf(aliceOnA, bob);
             assertThat(hidden.path("status").asString()).isEqualTo("offline");
@@ -374,9 +381,12 @@ class PresenceIT {
             assertThat(whileConnected.has("lastSeen")).isFalse();
 
             // Showing presence again reveals the real state; it is the next change alice gets, so
-            // nothing about bob was pushed while he was hidden.
-            bobOnA.send(Map.of("type", "presence_settings", "id", "s", "hidden", false));
-            bobOnA.nextIgnoringPongs("presence_settings");
+            // nothing about bob was pushed while he was hidden. (hidden:false would return bob to
+            // the default, contacts, under which alice, who never got a 1:1 message from him, sees nothing.)
+            bobOnA.send(Map.of("type", "presence_settings", "id", "s", "visibility", "conversations"));
+            JsonNode shown = bobOnA.nextIgnoringPongs("presence_settings");
+            assertThat(shown.path("visibility").asString()).isEqualTo("conversations");
+            assertThat(shown.path("hidden").asBoolean()).isFalse();
             assertThat(nextChangeOf(aliceOnA, bob).path("status").asString()).isEqualTo("online");
             bobOnA.close();
         }

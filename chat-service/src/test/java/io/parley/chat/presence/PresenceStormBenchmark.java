@@ -92,6 +92,9 @@ class PresenceStormBenchmark {
     private long newUser() {
         long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         cassandra.execute("INSERT INTO users (user_id, username, created_at) VALUES (?, ?, ?)", id, "bench-" + id, Instant.now());
+        // Visible to the group's members, as before visibility settings existed (the default,
+        // contacts, would show observers nothing and so measure no pushes).
+        cassandra.execute("INSERT INTO user_presence (user_id, visibility, hidden) VALUES (?, 'conversations', false)", id);
         return id;
     }
 

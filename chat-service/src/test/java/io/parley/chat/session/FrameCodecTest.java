@@ -71,6 +71,7 @@ class FrameCodecTest {
         assertBad("{\"type\":\"sync\",\"cursors\":{\"1\":41}}", "invalid_field", "cursors", null);
         assertBad("{\"type\":\"presence_settings\",\"id\":\"s\",\"hidden\":1}", "invalid_field", "hidden", "s");
         assertBad("{\"type\":\"presence_settings\",\"hidden\":\"true\"}", "invalid_field", "hidden", null);
+        assertBad("{\"type\":\"presence_settings\",\"id\":\"s\",\"visibility\":1}", "invalid_field", "visibility", "s");
         assertBad("{\"type\":\"presence_query\",\"userIds\":[5]}", "invalid_field", "userIds", null);
         assertBad("{\"type\":\"typing\",\"conversationId\":5}", "invalid_field", "conversationId", null);
     }
@@ -85,6 +86,8 @@ class FrameCodecTest {
                 "invalid_field", "status", "r");
         assertBad("{\"type\":\"sync\",\"cursors\":{\"\\udc00\":\"1\"}}", "invalid_field", "cursors", null);
         assertBad("{\"type\":\"presence_query\",\"id\":\"q\",\"userIds\":[\"1\",\"\\udfff\"]}", "invalid_field", "userIds", "q");
+        assertBad("{\"type\":\"presence_settings\",\"id\":\"s\",\"visibility\":\"no\\udc00\"}",
+                "invalid_field", "visibility", "s");
         assertBad("{\"type\":\"typing\",\"conversationId\":\"5\",\"state\":\"\\ud83d\"}", "invalid_field", "state", null);
         // A paired surrogate (an emoji spelled as escapes) is ordinary text.
         assertThat(codec.read("{\"type\":\"send\",\"id\":\"c1\",\"to\":\"5\",\"text\":\"\\ud83d\\ude00\"}"))

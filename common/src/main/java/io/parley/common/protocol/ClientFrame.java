@@ -67,8 +67,13 @@ public sealed interface ClientFrame {
     record PresenceQuery(String id, List<String> userIds) implements ClientFrame {
     }
 
-    /** Hide (or show again) this user's presence: hidden users appear offline, with no last-seen time. */
-    record PresenceSettings(String id, Boolean hidden) implements ClientFrame {
+    /**
+     * Who may see this user's presence: {@code visibility} is {@code contacts} (the default: users
+     * this user has sent a 1:1 message to), {@code conversations} or {@code nobody}. {@code hidden}
+     * is the older form, kept for existing clients: {@code true} = {@code nobody}, {@code false} =
+     * {@code contacts}. Viewers not allowed see the user offline, with no last-seen time.
+     */
+    record PresenceSettings(String id, Boolean hidden, String visibility) implements ClientFrame {
     }
 
     /**

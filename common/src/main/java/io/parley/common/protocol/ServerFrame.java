@@ -121,8 +121,12 @@ public sealed interface ServerFrame {
     record UserPresence(String userId, String status, Long lastSeen) {
     }
 
-    /** The presence settings now in force for this user (answer to {@code presence_settings}). */
-    record PresenceSettingsResult(String ref, boolean hidden) implements ServerFrame {
+    /**
+     * The presence settings now in force for this user (answer to {@code presence_settings}):
+     * {@code visibility}, and {@code hidden} (true exactly when it is {@code nobody}) for clients
+     * that only know the older boolean.
+     */
+    record PresenceSettingsResult(String ref, String visibility, boolean hidden) implements ServerFrame {
     }
 
     /**
