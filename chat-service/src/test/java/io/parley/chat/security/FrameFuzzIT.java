@@ -74,7 +74,7 @@ import tools.jackson.databind.JsonNode;
 @Import(TestJwt.class)
 class FrameFuzzIT {
 
-    static final int DEFAULT_TRIES = 800;
+    static final int DEFAULT_TRIES = 1000;
     static final long DEFAULT_SEED = 20261207L;
 
     /** Every error code of docs/protocol.md, "Errors". */
@@ -227,8 +227,19 @@ class FrameFuzzIT {
             String prefix = "{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + alice + "\",\"text\":\"";
             return new Case("send", prefix + "y".repeat(Math.max(0, size - prefix.length() - 2)) + "\"}");
         });
+        // Sends that are well formed but for one hostile string: they reach the sequencer and the store when accepted.
+        Arbitrary<Case> almostValidSend = Combinators.combine(clientId, Arbitraries.of((Object) Long.toString(group), Long.toString(alice)),
+                Arbitraries.of("conversationId", "to"), anyString).as((id, target, key, text) -> {
+                    Map<String, Object> frame = new java.util.LinkedHashMap<>();
+                    frame.put("type", "send");
+                    frame.put("id", id);
+                    frame.put(key.equals("to") && target.equals(Long.toString(group)) ? "conversationId" : key, target);
+                    frame.put("text", text);
+                    return new Case("send", FuzzJson.render(frame));
+                });
         List<Tuple.Tuple2<Integer, Arbitrary<Case>>> all = new ArrayList<>();
         typed.forEach(t -> all.add(Tuple.of(3, t)));
+        all.add(Tuple.of(4, almostValidSend));
         all.add(Tuple.of(3, badType));
         all.add(Tuple.of(1, noType));
         all.add(Tuple.of(4, notAnObject));
