@@ -194,6 +194,18 @@ class RestFuzzIT extends ApiIntegrationTest {
         assertThat(logged).as("nothing logged as an unexpected error").isEmpty();
     }
 
+    @Test
+    void aUrlTheFirewallRefusesIsA400Problem() {
+        // Found by the fuzz: Spring Security's firewall refused these with Boot's plain JSON error.
+        Session user = api.newUser("fw");
+        for (String path : List.of("/api/groups/;x=1", "/api/users/..", "/api/groups/%2e%2e/leave", "/api/users/%25s")) {
+            Response answer = api.get(path, user.token());
+            assertThat(answer.status()).as(path).isEqualTo(400);
+            assertThat(answer.header("Content-Type")).as(path).startsWith("application/problem+json");
+            assertThat(answer.json().path("type").asString()).as(path).isEqualTo("urn:parley:problem:invalid-request");
+        }
+    }
+
     /** A path segment or query value carrying the string (surrogates dropped: a URL is UTF-8). */
     private static String urlSafe(String s) {
         StringBuilder out = new StringBuilder();
