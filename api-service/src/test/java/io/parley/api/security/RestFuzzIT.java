@@ -1,5 +1,7 @@
 package io.parley.api.security;
 
+import static io.parley.testsupport.fuzz.Gen.frequency;
+import static io.parley.testsupport.fuzz.Gen.weight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -10,6 +12,7 @@ import io.parley.api.support.ApiClient.Response;
 import io.parley.api.support.ApiClient.Session;
 import io.parley.api.support.ApiIntegrationTest;
 import io.parley.testsupport.fuzz.FuzzJson;
+import io.parley.testsupport.fuzz.Gen;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,10 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,9 +30,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Security suite (issue 9): bounded property-based fuzzing of every api-service operation that
  * takes a JSON body or path and query parameters, against the real service on real Cassandra and
- * Kafka. Bodies are jqwik-generated (each operation's fields, a random subset, plausible or hostile
- * values of every JSON type, unpaired surrogates, numbers beyond 64 bits, deep nesting, text that
- * is not JSON, bodies over the 64 KB limit), with odd content types, tokens, ids and query values.
+ * Kafka. Bodies are drawn by our own seeded {@link Gen} (each operation's fields, a random subset,
+ * plausible or hostile values of every JSON type, unpaired surrogates, numbers beyond 64 bits, deep
+ * nesting, text that is not JSON, bodies over the 64 KB limit), with odd content types, tokens, ids
+ * and query values.
  *
  * <p>Every answer must be documented (docs/api.md, "Errors"): below 500, and an error is
  * {@code application/problem+json} with a {@code urn:parley:problem:} type and no internals. The
@@ -82,33 +82,37 @@ class RestFuzzIT extends ApiIntegrationTest {
     }
 
     /** One operation of docs/api.md: its path (with {group}/{user}/{self} placeholders) and body fields. */
-    private record Operation(String method, String path, Map<String, Arbitrary<Object>> fields, boolean authenticated) {
+    private record Operation(String method, String path, Map<String, Gen<Object>> fields, boolean authenticated) {
     }
 
-    private static Arbitrary<Case> requests(String group, long bob, long self, String token) {
-        Arbitrary<Object> anyString = FuzzJson.oddStrings().map(s -> (Object) s);
-        Arbitrary<Object> anyId = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(group, Long.toString(bob), Long.toString(self), "1", "9223372036854775807")
-                        .map(s -> (Object) s)),
-                Tuple.of(1, anyString),
-                Tuple.of(1, FuzzJson.oddNumbers()));
-        Arbitrary<Object> ids = Arbitraries.frequencyOf(
-                Tuple.of(3, anyId.list().ofMaxSize(5).map(l -> (Object) l)),
-                Tuple.of(1, anyId.list().ofMinSize(40).ofMaxSize(60).map(l -> (Object) l)),
-                Tuple.of(1, FuzzJson.anyValue(1)));
-        Arbitrary<Object> name = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(40).map(s -> (Object) s)),
-                Tuple.of(3, anyString));
-        Arbitrary<Object> username = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.strings().alpha().numeric().ofMinLength(3).ofMaxLength(32).map(s -> (Object) ("fz" + s))),
-                Tuple.of(2, anyString));
-        Arbitrary<Object> password = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.strings().ascii().ofMinLength(8).ofMaxLength(80).map(s -> (Object) s)),
-                Tuple.of(2, anyString));
-        Arbitrary<Object> refresh = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-                        .ofLength(43).map(s -> (Object) s)),
-                Tuple.of(2, anyString));
+    private static Gen<Case> requests(String group, long bob, long self, String token) {
+        Gen<Object> anyString = FuzzJson.oddStrings().asObject();
+        Gen<Object> anyId = frequency(
+                weight(3, Gen.of(group, Long.toString(bob), Long.toString(self), "1", "9223372036854775807")),
+                weight(1, anyString),
+                weight(1, FuzzJson.oddNumbers()));
+        Gen<Object> ids = frequency(
+                weight(3, anyId.list(0, 5)),
+                weight(1, anyId.list(40, 60)),
+                weight(1, FuzzJson.anyValue(1)));
+        // Each plausible value with its shortest and longest forms as explicit edge cases.
+        Gen<String> alpha = frequency(
+                weight(6, Gen.strings(Gen.charsOf(FuzzJson.ALPHA), 1, 40)),
+                weight(1, Gen.of("A", "z".repeat(40))));
+        Gen<Object> name = frequency(weight(1, alpha), weight(3, anyString));
+        Gen<String> plausibleUsername = frequency(
+                weight(6, Gen.strings(Gen.charsOf(FuzzJson.ALPHANUMERIC), 3, 32).map(s -> "fz" + s)),
+                weight(1, Gen.of("fzabc", "fz" + "9".repeat(32))));
+        Gen<Object> username = frequency(weight(1, plausibleUsername), weight(2, anyString));
+        Gen<String> ascii = frequency(
+                weight(6, Gen.strings(Gen.chars('\u0000', '\u007F'), 8, 80)),
+                weight(1, Gen.of("\u0000".repeat(8), "        ", "\u007F".repeat(80), "p".repeat(80))));
+        Gen<Object> password = frequency(weight(1, ascii), weight(2, anyString));
+        Gen<String> base64url = frequency(
+                weight(6, Gen.strings(Gen.charsOf(FuzzJson.ALPHANUMERIC + "-_"), 43, 43)),
+                weight(1, Gen.of("-".repeat(43), "_".repeat(43), "A".repeat(43))));
+        Gen<Object> refresh = frequency(weight(1, base64url), weight(2, anyString));
+        Gen<Object> role = frequency(weight(2, Gen.<Object>of("admin", "member", "owner")), weight(1, FuzzJson.anyValue(1)));
         List<Operation> operations = List.of(
                 new Operation("POST", "/api/users", Map.of("username", username, "password", password, "displayName", name), false),
                 new Operation("POST", "/api/auth/login", Map.of("username", username, "password", password), false),
@@ -119,8 +123,7 @@ class RestFuzzIT extends ApiIntegrationTest {
                 new Operation("POST", "/api/groups", Map.of("name", name, "memberIds", ids), true),
                 new Operation("PATCH", "/api/groups/{group}", Map.of("name", name), true),
                 new Operation("POST", "/api/groups/{group}/members", Map.of("userIds", ids), true),
-                new Operation("PUT", "/api/groups/{group}/members/{user}/role", Map.of("role", Arbitraries.frequencyOf(
-                        Tuple.of(2, Arbitraries.of((Object) "admin", "member", "owner")), Tuple.of(1, FuzzJson.anyValue(1)))), true),
+                new Operation("PUT", "/api/groups/{group}/members/{user}/role", Map.of("role", role), true),
                 new Operation("DELETE", "/api/groups/{group}/members/{user}", Map.of(), true),
                 new Operation("POST", "/api/groups/{group}/leave", Map.of(), true),
                 new Operation("GET", "/api/groups/{group}", Map.of(), true),
@@ -134,40 +137,52 @@ class RestFuzzIT extends ApiIntegrationTest {
                 new Operation("GET", "/api/conversations/{group}/receipts?seq={n}", Map.of(), true),
                 new Operation("GET", "/api/auth/jwks", Map.of(), false));
 
-        Arbitrary<String> segmentId = Arbitraries.frequencyOf(
-                Tuple.of(6, Arbitraries.just("")), // the real id
-                Tuple.of(1, FuzzJson.oddStrings().map(RestFuzzIT::urlSafe)),
-                Tuple.of(1, Arbitraries.of("0", "-1", "00", "9223372036854775808", "1e3", "%00", "..", "%2e%2e", ";x=1")));
-        Arbitrary<String> queryValue = Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.of("1", "50", "0", "-1", "101", "9223372036854775807", "9223372036854775808", "1.5", "")),
-                Tuple.of(1, FuzzJson.oddStrings().map(RestFuzzIT::urlSafe)));
-        Arbitrary<String> body = Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.just("fields")),
-                Tuple.of(2, FuzzJson.notAnObject()),
-                Tuple.of(1, Arbitraries.of(MAX_BODY_BYTES - 100, MAX_BODY_BYTES + 1, 200_000)
+        Gen<String> segmentId = frequency(
+                weight(6, Gen.constant("")), // the real id
+                weight(1, FuzzJson.oddStrings().map(RestFuzzIT::urlSafe)),
+                weight(1, Gen.of("0", "-1", "00", "9223372036854775808", "1e3", "%00", "..", "%2e%2e", ";x=1")));
+        Gen<String> queryValue = frequency(
+                weight(2, Gen.of("1", "50", "0", "-1", "101", "9223372036854775807", "9223372036854775808", "1.5", "")),
+                weight(1, FuzzJson.oddStrings().map(RestFuzzIT::urlSafe)));
+        Gen<String> body = frequency(
+                weight(8, Gen.constant("fields")),
+                weight(2, FuzzJson.notAnObject()),
+                weight(1, Gen.of(MAX_BODY_BYTES - 100, MAX_BODY_BYTES + 1, 200_000)
                         .map(n -> "{\"name\":\"" + "z".repeat(n) + "\"}")));
-        Arbitrary<String> contentType = Arbitraries.frequencyOf(
-                Tuple.of(10, Arbitraries.just("application/json")),
-                Tuple.of(1, Arbitraries.of("text/plain", "application/xml", "application/json; charset=ISO-8859-1",
+        Gen<String> contentType = frequency(
+                weight(10, Gen.constant("application/json")),
+                weight(1, Gen.of("text/plain", "application/xml", "application/json; charset=ISO-8859-1",
                         "application/x-www-form-urlencoded", "", "*/*", "application/merge-patch+json")));
-        Arbitrary<String> tokens = Arbitraries.frequencyOf(
-                Tuple.of(12, Arbitraries.just(token)),
-                Tuple.of(1, Arbitraries.just((String) null)),
-                Tuple.of(1, Arbitraries.of("not-a-jwt", "e30.e30.", token + "x", token.substring(0, token.length() / 2),
+        Gen<String> tokens = frequency(
+                weight(12, Gen.constant(token)),
+                weight(1, Gen.constant((String) null)),
+                weight(1, Gen.of("not-a-jwt", "e30.e30.", token + "x", token.substring(0, token.length() / 2),
                         "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.")));
 
-        return Arbitraries.of(operations).flatMap(op -> Combinators.combine(
-                FuzzJson.object(op.fields()), body, segmentId, segmentId, queryValue, queryValue, contentType, tokens)
-                .as((fields, bodyKind, groupSegment, userSegment, n, q, type, bearer) -> {
-                    String path = op.path()
-                            .replace("{group}", groupSegment.isEmpty() ? group : groupSegment)
-                            .replace("{user}", userSegment.isEmpty() ? Long.toString(bob) : userSegment)
-                            .replace("{n}", n).replace("{q}", q);
-                    boolean hasBody = !op.method().equals("GET") && !op.method().equals("DELETE");
-                    String raw = !hasBody ? null : bodyKind.equals("fields") ? FuzzJson.render(fields) : bodyKind;
-                    return new Case(op.method() + " " + op.path(), op.method(), path, raw, hasBody ? type : null,
-                            op.authenticated() ? bearer : null);
-                }));
+        List<Gen<Case>> perOperation = new ArrayList<>();
+        for (Operation op : operations) {
+            Gen<Map<String, Object>> fieldsOf = FuzzJson.object(op.fields());
+            perOperation.add(random -> {
+                Map<String, Object> fields = fieldsOf.next(random);
+                String bodyKind = body.next(random);
+                String groupSegment = segmentId.next(random);
+                String userSegment = segmentId.next(random);
+                String n = queryValue.next(random);
+                String q = queryValue.next(random);
+                String type = contentType.next(random);
+                String bearer = tokens.next(random);
+                String path = op.path()
+                        .replace("{group}", groupSegment.isEmpty() ? group : groupSegment)
+                        .replace("{user}", userSegment.isEmpty() ? Long.toString(bob) : userSegment)
+                        .replace("{n}", n).replace("{q}", q);
+                boolean hasBody = !op.method().equals("GET") && !op.method().equals("DELETE");
+                String raw = !hasBody ? null : bodyKind.equals("fields") ? FuzzJson.render(fields) : bodyKind;
+                return new Case(op.method() + " " + op.path(), op.method(), path, raw, hasBody ? type : null,
+                        op.authenticated() ? bearer : null);
+            });
+        }
+        // An operation, each as likely, then its case.
+        return Gen.oneOf(perOperation).flatMap(operation -> operation);
     }
 
     /**
@@ -223,7 +238,7 @@ class RestFuzzIT extends ApiIntegrationTest {
         String group = created.json().get("conversationId").asString();
 
         long seed = FuzzJson.seed(DEFAULT_SEED);
-        List<Case> cases = FuzzJson.sample(requests(group, bob.userId(), fuzzer.userId(), fuzzer.token()),
+        List<Case> cases = Gen.sample(requests(group, bob.userId(), fuzzer.userId(), fuzzer.token()),
                 FuzzJson.tries(DEFAULT_TRIES), seed);
         Map<String, Integer> statuses = new TreeMap<>();
         Map<String, Integer> perOperation = new TreeMap<>();

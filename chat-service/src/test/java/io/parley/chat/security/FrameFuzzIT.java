@@ -1,5 +1,7 @@
 package io.parley.chat.security;
 
+import static io.parley.testsupport.fuzz.Gen.frequency;
+import static io.parley.testsupport.fuzz.Gen.weight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -14,12 +16,14 @@ import io.parley.common.events.SystemEvent;
 import io.parley.common.events.Topics;
 import io.parley.testsupport.RealInfrastructure;
 import io.parley.testsupport.fuzz.FuzzJson;
+import io.parley.testsupport.fuzz.Gen;
 import io.parley.testsupport.jwt.TestJwt;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,10 +31,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,10 +48,10 @@ import tools.jackson.databind.JsonNode;
  * Security suite (issue 9): bounded property-based fuzzing of client frames against one real
  * chat node (sequencer included) on real Kafka and Cassandra.
  *
- * <p>A fuzzing user sends jqwik-generated frames, one at a time: frames of every type with a
- * random subset of their fields holding plausible or hostile values (every JSON type, unpaired
- * surrogates, numbers beyond 64 bits, deep nesting), unknown and non-string types, text that is
- * not a JSON object, and frames around and far over {@code maxFrameBytes}. After each one it sends
+ * <p>A fuzzing user sends frames drawn by our own seeded {@link Gen}, one at a time: frames of
+ * every type with a random subset of their fields holding plausible or hostile values (every JSON
+ * type, unpaired surrogates, numbers beyond 64 bits, deep nesting), unknown and non-string types,
+ * text that is not a JSON object, and frames around and far over {@code maxFrameBytes}. After each one it sends
  * a barrier (a receipt the node refuses with {@code ref} = the barrier's id; answers come in frame
  * order), so everything the fuzzed frame caused is read before the next. Each must be answered as
  * docs/protocol.md says: an {@code error} with a documented code (never an internal error) or the
@@ -168,83 +168,89 @@ class FrameFuzzIT {
     }
 
     /** Frames of every type: the fields of its table in docs/protocol.md, plausible or hostile. */
-    private static Arbitrary<Case> frames(long group, long fuzzer, long alice, long bob) {
-        Arbitrary<Object> anyId = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of(group, alice, bob, fuzzer, 1L, Long.MAX_VALUE).map(l -> (Object) Long.toString(l))),
-                Tuple.of(1, Arbitraries.longs().between(1, Long.MAX_VALUE).map(l -> (Object) Long.toString(l))),
-                Tuple.of(1, FuzzJson.oddStrings().map(s -> (Object) s)));
-        Arbitrary<Object> anyString = FuzzJson.oddStrings().map(s -> (Object) s);
-        Arbitrary<Object> clientId = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(64).map(s -> (Object) ("fz-" + s))),
-                Tuple.of(1, anyString));
-        Arbitrary<Object> seq = Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.of(1L, 2L, 3L, 1_000_000L, 0L, -1L).map(l -> (Object) l)),
-                Tuple.of(1, FuzzJson.oddNumbers()));
-        Arbitrary<Object> cursors = Arbitraries.maps(
-                        Arbitraries.frequencyOf(Tuple.of(3, anyId.map(String::valueOf)), Tuple.of(1, FuzzJson.oddStrings())),
-                        Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of((Object) "0", "1", "5", "999999999")), Tuple.of(1, FuzzJson.anyValue(1))))
-                .ofMaxSize(5).map(m -> (Object) new java.util.LinkedHashMap<>(m));
-        Arbitrary<Object> userIds = Arbitraries.frequencyOf(
-                Tuple.of(3, anyId.list().ofMaxSize(5).map(l -> (Object) l)),
-                Tuple.of(1, anyId.list().ofMinSize(99).ofMaxSize(102).map(l -> (Object) l)));
-        Map<String, Map<String, Arbitrary<Object>>> fields = Map.of(
-                "send", Map.of("id", clientId, "conversationId", anyId, "to", anyId, "text", Arbitraries.frequencyOf(
-                        Tuple.of(1, Arbitraries.just((Object) "hello")), Tuple.of(2, anyString))),
-                "sync", Map.of("cursors", cursors, "limit", Arbitraries.frequencyOf(
-                        Tuple.of(3, Arbitraries.of(1, 100, 500, 501, 0, -1).map(i -> (Object) i)), Tuple.of(1, FuzzJson.oddNumbers()))),
+    private static Gen<Case> frames(long group, long fuzzer, long alice, long bob) {
+        Gen<Object> anyString = FuzzJson.oddStrings().asObject();
+        Gen<Object> anyId = frequency(
+                weight(4, Gen.of(group, alice, bob, fuzzer, 1L, Long.MAX_VALUE).map(l -> Long.toString(l))),
+                weight(1, Gen.longs(1, Long.MAX_VALUE).map(l -> Long.toString(l))),
+                weight(1, anyString));
+        // Client ids: the shortest and the longest (64 after the prefix) as explicit edge cases.
+        Gen<String> plausibleClientId = frequency(
+                weight(6, Gen.strings(Gen.charsOf(FuzzJson.ALPHANUMERIC), 1, 64).map(s -> "fz-" + s)),
+                weight(1, Gen.of("fz-0", "fz-" + "Z".repeat(64))));
+        Gen<Object> clientId = frequency(weight(3, plausibleClientId), weight(1, anyString));
+        Gen<Object> seq = frequency(
+                weight(3, Gen.<Object>of(1L, 2L, 3L, 1_000_000L, 0L, -1L)),
+                weight(1, FuzzJson.oddNumbers()));
+        Gen<String> cursorKey = frequency(weight(3, anyId.map(String::valueOf)), weight(1, FuzzJson.oddStrings()));
+        Gen<Object> cursorValue = frequency(
+                weight(3, Gen.<Object>of("0", "1", "5", "999999999")),
+                weight(1, FuzzJson.anyValue(1)));
+        Gen<Object> cursors = Gen.maps(cursorKey, cursorValue, 5).asObject();
+        Gen<Object> userIds = frequency(weight(3, anyId.list(0, 5)), weight(1, anyId.list(99, 102)));
+        Gen<Object> text = frequency(weight(1, Gen.constant("hello")), weight(2, anyString));
+        Gen<Object> limit = frequency(weight(3, Gen.<Object>of(1, 100, 500, 501, 0, -1)), weight(1, FuzzJson.oddNumbers()));
+        Gen<Object> bool = Gen.<Object>of(true, false);
+        Gen<Object> status = frequency(weight(3, Gen.<Object>of("delivered", "read")), weight(1, anyString));
+        Gen<Object> state = frequency(weight(3, Gen.<Object>of("start", "stop")), weight(1, anyString));
+        Map<String, Map<String, Gen<Object>>> fields = Map.of(
+                "send", Map.of("id", clientId, "conversationId", anyId, "to", anyId, "text", text),
+                "sync", Map.of("cursors", cursors, "limit", limit),
                 "ping", Map.of(),
-                "presence_subscribe", Map.of("id", clientId, "enabled", Arbitraries.of((Object) true, false)),
+                "presence_subscribe", Map.of("id", clientId, "enabled", bool),
                 "presence_query", Map.of("id", clientId, "userIds", userIds),
-                "presence_settings", Map.of("id", clientId, "hidden", Arbitraries.of((Object) true, false)),
-                "receipt", Map.of("id", clientId, "conversationId", anyId,
-                        "status", Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of((Object) "delivered", "read")), Tuple.of(1, anyString)),
-                        "seq", seq),
-                "typing", Map.of("conversationId", anyId,
-                        "state", Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of((Object) "start", "stop")), Tuple.of(1, anyString))));
-        List<Arbitrary<Case>> typed = new ArrayList<>();
+                "presence_settings", Map.of("id", clientId, "hidden", bool),
+                "receipt", Map.of("id", clientId, "conversationId", anyId, "status", status, "seq", seq),
+                "typing", Map.of("conversationId", anyId, "state", state));
+        List<Gen.Weighted<Case>> all = new ArrayList<>();
         for (String type : TYPES) {
-            typed.add(FuzzJson.object(fields.get(type)).map(body -> {
-                Map<String, Object> frame = new java.util.LinkedHashMap<>();
+            Gen<Case> typed = FuzzJson.object(fields.get(type)).map(body -> {
+                Map<String, Object> frame = new LinkedHashMap<>();
                 frame.put("type", type);
                 frame.putAll(body);
                 return new Case(type, FuzzJson.render(frame));
-            }));
+            });
+            all.add(weight(3, typed));
         }
-        Arbitrary<Case> badType = Combinators.combine(
-                Arbitraries.frequencyOf(
-                        Tuple.of(2, FuzzJson.oddStrings().filter(s -> !TYPES.contains(s)).map(s -> (Object) s)),
-                        Tuple.of(1, FuzzJson.anyValue(1).filter(v -> !(v instanceof String))),
-                        Tuple.of(1, Arbitraries.of((Object) "SEND", "Ping", " ping", "pong", "welcome", "ack", "message"))),
-                FuzzJson.object(fields.get("send"))).as((type, body) -> {
-                    Map<String, Object> frame = new java.util.LinkedHashMap<>();
-                    frame.put("type", type);
-                    frame.putAll(body);
-                    return new Case("invalid", FuzzJson.render(frame));
-                });
-        Arbitrary<Case> noType = FuzzJson.object(fields.get("receipt")).map(body -> new Case("invalid", FuzzJson.render(body)));
-        Arbitrary<Case> notAnObject = FuzzJson.notAnObject().map(text -> new Case("invalid", text));
-        Arbitrary<Case> oversized = Arbitraries.of(16385, 20000, 65536, 65537, 100_000).map(size -> {
+        Gen<Object> wrongType = frequency(
+                weight(2, FuzzJson.oddStrings().filter(s -> !TYPES.contains(s))),
+                weight(1, FuzzJson.anyValue(1).filter(v -> !(v instanceof String))),
+                weight(1, Gen.<Object>of("SEND", "Ping", " ping", "pong", "welcome", "ack", "message")));
+        Gen<Map<String, Object>> sendBody = FuzzJson.object(fields.get("send"));
+        Gen<Case> badType = random -> {
+            Object type = wrongType.next(random);
+            Map<String, Object> frame = new LinkedHashMap<>();
+            frame.put("type", type);
+            frame.putAll(sendBody.next(random));
+            return new Case("invalid", FuzzJson.render(frame));
+        };
+        Gen<Case> noType = FuzzJson.object(fields.get("receipt")).map(body -> new Case("invalid", FuzzJson.render(body)));
+        Gen<Case> notAnObject = FuzzJson.notAnObject().map(t -> new Case("invalid", t));
+        Gen<Case> oversized = Gen.of(16385, 20000, 65536, 65537, 100_000).map(size -> {
             String prefix = "{\"type\":\"send\",\"id\":\"big\",\"to\":\"" + alice + "\",\"text\":\"";
             return new Case("send", prefix + "y".repeat(Math.max(0, size - prefix.length() - 2)) + "\"}");
         });
         // Sends that are well formed but for one hostile string: they reach the sequencer and the store when accepted.
-        Arbitrary<Case> almostValidSend = Combinators.combine(clientId, Arbitraries.of((Object) Long.toString(group), Long.toString(alice)),
-                Arbitraries.of("conversationId", "to"), anyString).as((id, target, key, text) -> {
-                    Map<String, Object> frame = new java.util.LinkedHashMap<>();
-                    frame.put("type", "send");
-                    frame.put("id", id);
-                    frame.put(key.equals("to") && target.equals(Long.toString(group)) ? "conversationId" : key, target);
-                    frame.put("text", text);
-                    return new Case("send", FuzzJson.render(frame));
-                });
-        List<Tuple.Tuple2<Integer, Arbitrary<Case>>> all = new ArrayList<>();
-        typed.forEach(t -> all.add(Tuple.of(3, t)));
-        all.add(Tuple.of(4, almostValidSend));
-        all.add(Tuple.of(3, badType));
-        all.add(Tuple.of(1, noType));
-        all.add(Tuple.of(4, notAnObject));
-        all.add(Tuple.of(1, oversized));
-        return Arbitraries.frequencyOf(all);
+        Gen<String> target = Gen.of(Long.toString(group), Long.toString(alice));
+        Gen<String> targetKey = Gen.of("conversationId", "to");
+        Gen<Case> almostValidSend = random -> {
+            Object id = clientId.next(random);
+            String to = target.next(random);
+            String key = targetKey.next(random);
+            Object hostile = anyString.next(random);
+            Map<String, Object> frame = new LinkedHashMap<>();
+            frame.put("type", "send");
+            frame.put("id", id);
+            frame.put(key.equals("to") && to.equals(Long.toString(group)) ? "conversationId" : key, to);
+            frame.put("text", hostile);
+            return new Case("send", FuzzJson.render(frame));
+        };
+        all.add(weight(4, almostValidSend));
+        all.add(weight(3, badType));
+        all.add(weight(1, noType));
+        all.add(weight(4, notAnObject));
+        all.add(weight(1, oversized));
+        return frequency(all);
     }
 
     @Test
@@ -265,7 +271,7 @@ class FrameFuzzIT {
             b.pingEvery(Duration.ofSeconds(10));
             long group = createGroup(alice, bob, fuzzer);
             awaitMessage(a, m -> m.path("seq").asLong() == 1 && m.path("conversationId").asString().equals(Long.toString(group)));
-            cases = FuzzJson.sample(frames(group, fuzzer, alice, bob), tries, seed);
+            cases = Gen.sample(frames(group, fuzzer, alice, bob), tries, seed);
             started = System.nanoTime();
 
             WsTestClient f = WsTestClient.connect(ws(), TestJwt.token(fuzzer));

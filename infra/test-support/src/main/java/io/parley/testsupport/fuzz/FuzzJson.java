@@ -1,54 +1,47 @@
 package io.parley.testsupport.fuzz;
 
+import static io.parley.testsupport.fuzz.Gen.bigIntegers;
+import static io.parley.testsupport.fuzz.Gen.chars;
+import static io.parley.testsupport.fuzz.Gen.charsOf;
+import static io.parley.testsupport.fuzz.Gen.frequency;
+import static io.parley.testsupport.fuzz.Gen.ints;
+import static io.parley.testsupport.fuzz.Gen.longs;
+import static io.parley.testsupport.fuzz.Gen.strings;
+import static io.parley.testsupport.fuzz.Gen.weight;
+
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.RandomGenerator;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.sessions.JqwikSession;
+import java.util.TreeMap;
 
 /**
- * jqwik generators of hostile JSON for the security suite's fuzzing of frames and request bodies
+ * Generators of hostile JSON for the security suite's fuzzing of frames and request bodies
  * (issue 9): odd strings (unpaired surrogates, controls, bidi and zero-width characters, numeric
  * look-alikes, long runs), odd numbers (fractions, beyond 64 bits, exponents, {@code -0}), every
- * JSON type where another is expected, deep nesting and text that is not JSON at all.
+ * JSON type where another is expected, deep nesting and text that is not JSON at all. Built on
+ * {@link Gen}, our own small generator: cases are drawn with {@link Gen#sample} from a seed, so a
+ * run is reproducible. Edge cases (empty, shortest and longest, boundary numbers) are listed
+ * explicitly under a weight of their own.
  *
- * <p>Values are plain Java: {@link String}, {@link Boolean}, {@code null}, {@link List},
- * {@link Map} (insertion order kept), and {@link Raw} for JSON text written as is (numbers Java
- * has no type for, nesting deeper than a parser allows). {@link #render} writes them as JSON text
- * that is always valid UTF-8: every UTF-16 surrogate is written as a {@code \\uXXXX} escape, so a
- * lone surrogate reaches the server as the escaped, invalid-Unicode string the protocol documents,
- * and a pair as a valid escaped pair.
- *
- * <p>The tests run against real services inside a JUnit Jupiter test (they need its Spring
- * context), so cases are drawn with {@link #sample}: a fixed number from a fixed seed,
- * reproducible run to run, edge cases mixed in as in a jqwik property.
+ * <p>Values are plain Java: {@link String}, {@link Boolean}, {@code null}, {@link Integer},
+ * {@link Long}, {@link List}, {@link Map} (insertion order kept), and {@link Raw} for JSON text
+ * written as is (numbers Java has no type for, nesting deeper than a parser allows). {@link #render}
+ * writes them as JSON text that is always valid UTF-16, so it can be sent as UTF-8: every UTF-16
+ * surrogate is written as a {@code \\uXXXX} escape, so a lone surrogate reaches the server as the
+ * escaped, invalid-Unicode string the protocol documents, and a pair as a valid escaped pair.
  */
 public final class FuzzJson {
+
+    public static final String ALPHA = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    public static final String ALPHANUMERIC = ALPHA + "0123456789";
 
     /** JSON text written as is. */
     public record Raw(String json) {
     }
 
     private FuzzJson() {
-    }
-
-    /** {@code count} values of the arbitrary drawn from {@code seed}: the same list for the same seed. */
-    public static <T> List<T> sample(Arbitrary<T> arbitrary, int count, long seed) {
-        List<T> out = new ArrayList<>(count);
-        JqwikSession.run(Long.toString(seed), () -> {
-            RandomGenerator<T> generator = arbitrary.generatorWithEmbeddedEdgeCases(1000);
-            Random random = new Random(seed);
-            for (int i = 0; i < count; i++) {
-                out.add(generator.next(random).value());
-            }
-        });
-        return out;
     }
 
     /** The seed of a fuzz run: {@code -Dparley.fuzz.seed=N} to reproduce or vary one, else the fixed default. */
@@ -62,98 +55,118 @@ public final class FuzzJson {
     }
 
     /** Strings a validator must survive. */
-    public static Arbitrary<String> oddStrings() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.strings().all().ofMaxLength(24)),
-                Tuple.of(2, Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(20)),
-                Tuple.of(2, Arbitraries.strings().withCharRange('\uD800', '\uDFFF').ofMinLength(1).ofMaxLength(3)),
-                Tuple.of(1, Arbitraries.strings().withChars('a').ofMinLength(1).ofMaxLength(20)
-                        .map(s -> s + "\uDC00")),
-                Tuple.of(3, Arbitraries.of("", " ", "\t", "\u0000", "\n", "\u202Egnp.exe", "zero\u200Dwidth", "\uFEFF",
+    public static Gen<String> oddStrings() {
+        return frequency(
+                // Any UTF-16 unit, surrogates and controls included.
+                weight(4, strings(chars(Character.MIN_VALUE, Character.MAX_VALUE), 0, 24)),
+                weight(2, strings(charsOf(ALPHANUMERIC), 1, 20)),
+                // Only surrogates: mostly unpaired, sometimes a pair by chance, sometimes reversed.
+                weight(2, strings(chars('\uD800', '\uDFFF'), 1, 3)),
+                weight(1, strings(charsOf("a"), 1, 20).map(s -> s + "\uDC00")),
+                weight(3, Gen.of("", " ", "\t", "\u0000", "\n", "\u202Egnp.exe", "zero\u200Dwidth", "\uFEFF",
                         "\uD83D\uDE00", "\uD83D", "\uDE00\uD83D", "null", "true", "0", "-1", "007", "1e5", " 42",
                         "42 ", "+42", "9223372036854775807", "9223372036854775808", "18446744073709551616",
                         "-9223372036854775808", "0x10", "1.5", "NaN", "owner", "admin", "member", "delivered", "read",
                         "start", "stop", "ping", "send", "../../etc/passwd", "<script>alert(1)</script>",
                         "' OR 1=1 --", "%s%s%n", "${jndi:ldap://x/a}", "\\", "\"", "{}", "[]")),
-                Tuple.of(1, Arbitraries.of(65, 4000, 4001, 5000).map(n -> "x".repeat(n))),
-                Tuple.of(1, Arbitraries.of(2001, 4001).map(n -> "\uD83D\uDE00".repeat(n))));
+                // Around the limits of texts (4000) and names (64), in units and in code points.
+                weight(1, Gen.of(65, 4000, 4001, 5000).map("x"::repeat)),
+                weight(1, Gen.of(2001, 4001).map(n -> "\uD83D\uDE00".repeat(n))),
+                // The edges of the ranges above: first and last characters, shortest and longest strings.
+                weight(1, Gen.of("\uFFFF", "\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uDBFF\uDFFF", "\uD800\uDC00",
+                        "a", "Z", "9", "zZ9".repeat(7).substring(0, 20), "\uFFFF".repeat(24), "\u0000".repeat(24),
+                        "a\uDC00", "a".repeat(20) + "\uDC00")));
     }
 
     /** Numbers, including what a long, an int or a double cannot hold exactly. */
-    public static Arbitrary<Object> oddNumbers() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.integers().map(i -> (Object) i)),
-                Tuple.of(2, Arbitraries.longs().map(l -> (Object) l)),
-                Tuple.of(1, Arbitraries.bigIntegers().between(BigInteger.ONE.shiftLeft(64).negate(), BigInteger.ONE.shiftLeft(70))
-                        .map(b -> (Object) new Raw(b.toString()))),
-                Tuple.of(1, Arbitraries.doubles().map(d -> (Object) new Raw(Double.isFinite(d) ? Double.toString(d) : "1.5"))),
-                Tuple.of(1, Arbitraries.of("-0", "0.0", "1e400", "-1e400", "1E+2", "4.5", "1e-400", "0.1e1",
+    public static Gen<Object> oddNumbers() {
+        Gen<Double> scaled = random -> (random.nextDouble() * 2 - 1) * Math.pow(10, random.nextInt(-20, 21));
+        // Any bit pattern: subnormals, huge exponents, NaN and infinities (replaced below).
+        Gen<Double> anyBits = random -> Double.longBitsToDouble(random.nextLong());
+        Gen<Double> doubles = frequency(weight(2, scaled), weight(1, anyBits));
+        return frequency(
+                weight(2, ints(Integer.MIN_VALUE, Integer.MAX_VALUE)),
+                weight(1, ints(-100, 1000)), // the small numbers real frames carry
+                weight(2, longs(Long.MIN_VALUE, Long.MAX_VALUE)),
+                weight(1, bigIntegers(BigInteger.ONE.shiftLeft(64).negate(), BigInteger.ONE.shiftLeft(70))
+                        .map(b -> new Raw(b.toString()))),
+                weight(1, doubles.map(d -> new Raw(Double.isFinite(d) ? Double.toString(d) : "1.5"))),
+                weight(1, Gen.of("-0", "0.0", "1e400", "-1e400", "1E+2", "4.5", "1e-400", "0.1e1",
                         "123456789012345678901234567890", "9223372036854775808", "-9223372036854775809",
-                        "1" + "0".repeat(400)).map(Raw::new)));
+                        "1" + "0".repeat(400), "-0.0", "4.9E-324", "1.7976931348623157E308",
+                        "-18446744073709551616", "1180591620717411303424").map(Raw::new)),
+                // Boundaries of int and long.
+                weight(1, Gen.<Object>of(0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE,
+                        Long.MIN_VALUE, (long) Integer.MAX_VALUE + 1, (long) Integer.MIN_VALUE - 1)));
     }
 
     /** Any JSON value, nested up to {@code depth} levels. */
-    public static Arbitrary<Object> anyValue(int depth) {
-        Arbitrary<Object> leaf = Arbitraries.frequencyOf(
-                Tuple.of(4, oddStrings().map(s -> (Object) s)),
-                Tuple.of(3, oddNumbers()),
-                Tuple.of(1, Arbitraries.of(Boolean.TRUE, Boolean.FALSE).map(b -> (Object) b)),
-                Tuple.of(1, Arbitraries.<Object>just(null)));
+    public static Gen<Object> anyValue(int depth) {
+        Gen<Object> leaf = frequency(
+                weight(4, oddStrings()),
+                weight(3, oddNumbers()),
+                weight(1, Gen.of(Boolean.TRUE, Boolean.FALSE)),
+                weight(1, Gen.constant(null)));
         if (depth <= 0) {
             return leaf;
         }
-        Arbitrary<Object> inner = Arbitraries.lazy(() -> anyValue(depth - 1));
-        return Arbitraries.frequencyOf(
-                Tuple.of(6, leaf),
-                Tuple.of(1, inner.list().ofMaxSize(4).map(l -> (Object) l)),
-                Tuple.of(1, Arbitraries.maps(oddStrings(), inner).ofMaxSize(4).map(m -> (Object) new LinkedHashMap<>(m))),
-                Tuple.of(1, deepNesting().map(r -> (Object) r)));
+        // Lazy: the inner levels are built when first drawn from, not all up front.
+        Gen<Object> inner = Gen.lazy(() -> anyValue(depth - 1));
+        return frequency(
+                weight(6, leaf),
+                weight(1, inner.list(0, 4)),
+                weight(1, Gen.maps(oddStrings(), inner, 4)),
+                weight(1, deepNesting()));
     }
 
     /** Arrays or objects nested deeper than any parser's default limit (Jackson's is 500). */
-    public static Arbitrary<Raw> deepNesting() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.integers().between(20, 3000).map(n -> new Raw("[".repeat(n) + "]".repeat(n)))),
-                Tuple.of(1, Arbitraries.integers().between(20, 2000).map(n -> new Raw("{\"a\":".repeat(n) + "1" + "}".repeat(n)))),
-                Tuple.of(1, Arbitraries.integers().between(20, 3000).map(n -> new Raw("[".repeat(n)))));
+    public static Gen<Raw> deepNesting() {
+        // The ends of the ranges, and either side of 500 and of 1000, as explicit choices.
+        Gen<Integer> arrays = frequency(weight(3, ints(20, 3000)), weight(1, Gen.of(20, 499, 500, 501, 1000, 1001, 3000)));
+        Gen<Integer> objects = frequency(weight(3, ints(20, 2000)), weight(1, Gen.of(20, 499, 500, 501, 1000, 1001, 2000)));
+        return frequency(
+                weight(1, arrays.map(n -> new Raw("[".repeat(n) + "]".repeat(n)))),
+                weight(1, objects.map(n -> new Raw("{\"a\":".repeat(n) + "1" + "}".repeat(n)))),
+                weight(1, arrays.map(n -> new Raw("[".repeat(n))))); // never closed
     }
 
     /** Text that is not one JSON object: scalars, arrays, broken JSON, binary-looking noise. */
-    public static Arbitrary<String> notAnObject() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.strings().all().ofMaxLength(60)
-                        .map(FuzzJson::withoutSurrogates)),
-                Tuple.of(2, anyValue(2).filter(v -> !(v instanceof Map)).map(FuzzJson::render)),
-                Tuple.of(1, Arbitraries.of("", " ", "{", "}", "{\"type\":", "{\"type\":\"send\"", "{'type':'ping'}",
+    public static Gen<String> notAnObject() {
+        return frequency(
+                weight(3, strings(chars(Character.MIN_VALUE, Character.MAX_VALUE), 0, 60).map(FuzzJson::withoutSurrogates)),
+                weight(2, anyValue(2).filter(v -> !(v instanceof Map)).map(FuzzJson::render)),
+                weight(1, Gen.of("", " ", "{", "}", "{\"type\":", "{\"type\":\"send\"", "{'type':'ping'}",
                         "{\"type\":\"ping\"}{\"type\":\"ping\"}", "{\"type\":\"ping\",}", "{type:ping}", "null", "[]",
                         "{\"type\":\"ping\"} trailing", "\uFEFF{\"type\":\"ping\"}", "/* c */{\"type\":\"ping\"}",
                         "{\"type\":\"ping\",\"type\":\"send\"}", "{\"\\u0000\":1}", "{\"type\":\"\\ud800\"}")));
     }
 
-    /** A JSON object of these fields: a random subset, plausible or arbitrary values, a few unknown keys. */
-    public static Arbitrary<Map<String, Object>> object(Map<String, Arbitrary<Object>> fields) {
-        List<String> names = new ArrayList<>(fields.keySet());
-        return Arbitraries.subsetOf(names).flatMap(chosen -> {
-            List<String> keys = names.stream().filter(chosen::contains).toList();
-            List<Arbitrary<Object>> arbitraries = new ArrayList<>();
-            for (String key : keys) {
-                arbitraries.add(Arbitraries.frequencyOf(Tuple.of(3, fields.get(key)), Tuple.of(1, anyValue(2))));
+    /**
+     * A JSON object of these fields: a random subset (sometimes none, sometimes all), each holding a
+     * plausible value (from its generator) or an arbitrary one, and now and then a few unknown keys.
+     * The fields are taken in name order, so the cases of a seed do not depend on the iteration
+     * order of the map (which for {@code Map.of} changes from one JVM to the next).
+     */
+    public static Gen<Map<String, Object>> object(Map<String, Gen<Object>> fields) {
+        Map<String, Gen<Object>> sorted = new TreeMap<>(fields);
+        List<String> names = new ArrayList<>(sorted.keySet());
+        Gen<List<String>> chosen = frequency(
+                weight(6, Gen.subsetOf(names)),
+                weight(1, Gen.<List<String>>of(List.of(), names)));
+        Gen<Object> arbitrary = anyValue(2);
+        Map<String, Gen<Object>> values = new TreeMap<>();
+        sorted.forEach((name, plausible) -> values.put(name, frequency(weight(3, plausible), weight(1, arbitrary))));
+        Gen<Map<String, Object>> extras = frequency(
+                weight(4, Gen.constant(Map.<String, Object>of())),
+                weight(1, Gen.maps(oddStrings(), anyValue(1), 3)));
+        return random -> {
+            Map<String, Object> object = new LinkedHashMap<>();
+            for (String name : chosen.next(random)) {
+                object.put(name, values.get(name).next(random));
             }
-            Arbitrary<List<Object>> chosenValues = arbitraries.isEmpty()
-                    ? Arbitraries.just(List.of())
-                    : net.jqwik.api.Combinators.combine(arbitraries).as(l -> l);
-            Arbitrary<Map<String, Object>> extras = Arbitraries.frequencyOf(
-                    Tuple.of(4, Arbitraries.just(Map.<String, Object>of())),
-                    Tuple.of(1, Arbitraries.maps(oddStrings(), anyValue(1)).ofMaxSize(3)));
-            return net.jqwik.api.Combinators.combine(chosenValues, extras).as((vs, extra) -> {
-                Map<String, Object> object = new LinkedHashMap<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    object.put(keys.get(i), vs.get(i));
-                }
-                extra.forEach(object::putIfAbsent);
-                return object;
-            });
-        });
+            extras.next(random).forEach(object::putIfAbsent);
+            return object;
+        };
     }
 
     /** JSON text of a value (see the class comment for how strings are written). */
