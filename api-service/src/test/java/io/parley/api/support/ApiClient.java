@@ -61,6 +61,14 @@ public final class ApiClient {
                 .method(method, HttpRequest.BodyPublishers.ofString(rawBody)));
     }
 
+    /** Any method with this raw body text (null: none) and headers, sent as given (fuzzing sends odd ones). */
+    public Response sendRaw(String method, String path, String rawBody, String token, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token);
+        headers.forEach(builder::header);
+        return send(builder.method(method, rawBody == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(rawBody)));
+    }
+
     /**
      * Any method, with extra headers (e.g. {@code Idempotency-Key}); {@code body} null sends none.
      * Header values are sent as given, so tests can send invalid ones.

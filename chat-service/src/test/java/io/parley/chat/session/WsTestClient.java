@@ -86,6 +86,11 @@ public final class WsTestClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next frame of any type, or null when none comes within {@code wait}. */
+    public JsonNode poll(Duration wait) throws InterruptedException {
+        return frames.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /**
      * Sends {@code ping} at this interval until closed, like a real client's heartbeat (for tests
      * with a short idle timeout). Read with {@link #nextIgnoringPongs} then.
