@@ -1,13 +1,7 @@
 package io.parley.localrun;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
@@ -23,33 +17,8 @@ record RegistryPassword(String value, Path file) {
     static final String FILE_NAME = "registry-password";
 
     static RegistryPassword inDataDir(Path dataDir) {
-        Path file = dataDir.resolve(FILE_NAME);
-        String fromEnvironment = System.getenv("PARLEY_REGISTRY_PASSWORD");
-        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-            return new RegistryPassword(fromEnvironment, file);
-        }
-        try {
-            if (Files.isRegularFile(file)) {
-                String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
-                if (!kept.isEmpty()) {
-                    return new RegistryPassword(kept, file);
-                }
-            }
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            String generated = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createDirectories(dataDir);
-            Files.deleteIfExists(file);
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException | FileAlreadyExistsException notPosix) {
-                // not a POSIX file system: the file keeps the default permissions of the data dir
-            }
-            Files.writeString(file, generated + "\n", StandardCharsets.UTF_8);
-            return new RegistryPassword(generated, file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot keep the registry password in " + file, e);
-        }
+        return new RegistryPassword(KeptSecret.resolve(dataDir, FILE_NAME, "PARLEY_REGISTRY_PASSWORD", 24,
+                Base64.getUrlEncoder().withoutPadding()::encodeToString), dataDir.resolve(FILE_NAME));
     }
 
     String basicAuthorization() {
